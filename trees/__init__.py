@@ -1,0 +1,1 @@
+"""The skill library as data (YAML templates) and its schema-checked loader."""
