@@ -3,7 +3,8 @@
 Defaults are the seed's SafetyMonitor values. Guards push limits for their subtree; the
 innermost active set applies to every command leaving through a port. A guard can only
 *tighten* what encloses it (an inner guard asking for 3 m/s under an outer 0.5 m/s gets
-0.5 m/s), so no subtree can loosen a limit set above it.
+0.5 m/s), so no subtree can loosen a limit set above it. The one exception is the time budget
+``action_timeout``: each guard sets its own, and the enclosing guard's timer still runs.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ class SafetyLimits:
                 new = (max(cur[0], v[0]), min(cur[1], v[1]))
             elif key == "obstacle_distance":
                 new = max(cur, _positive(key, value))
+            elif key == "action_timeout":
+                # A time budget, not a physical limit: each guard sets its own (a long drive may
+                # need 90 s); an enclosing guard's own timer still bounds the whole subtree.
+                new = _positive(key, value)
             else:
                 new = min(cur, _positive(key, value))
             out = replace(out, **{key: new})
@@ -98,6 +103,10 @@ class LimitStack:
             if self._stack[i][0] == owner:
                 del self._stack[i:]
                 return
+
+    def reset(self) -> None:
+        """Drop every scope but the robot's own (a new goal starts with no guard active)."""
+        del self._stack[1:]
 
     def scopes(self) -> list[tuple[str, SafetyLimits]]:
         return list(self._stack)

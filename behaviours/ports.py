@@ -87,6 +87,10 @@ class MotionPort(Protocol):
         """Ask the arm to move its end effector towards a Cartesian target (metres, map frame)."""
         ...
 
+    def command_gripper(self, closed: bool) -> bool:
+        """Close (grasp what is between the jaws) or open (release/place) the gripper."""
+        ...
+
     def stop(self) -> None:
         """Zero every velocity now. Always allowed, also while the e-stop is latched."""
         ...

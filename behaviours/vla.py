@@ -1,0 +1,465 @@
+"""The VLA leaf: a vision-language-action policy does the fine phase of a manipulation.
+
+One :class:`VLAPolicy` runs a policy with an instruction until a success condition read through
+the state port holds (``pick``: the object is held) or its time limit passes. It never blocks a
+tick (DESIGN.md "Leaves never block a tick"):
+
+``initialise()``
+    resolve the engine (loaded once per process, see :func:`resolve_engine`), build the
+    :class:`~inference.runner.ChunkRunner` (``inline`` in lockstep, ``async`` in real time) and
+    the :class:`~inference.safety_chain.SafetyChain` from the model card, start a ``detect``
+    through the perception port for the object's believed position.
+``update()``
+    phase ``look``: poll the detection; phase ``reach``: if the object is beyond the arm's
+    comfortable range, drive the base towards it through the (gated) motion port; phase
+    ``policy``: build an :class:`~inference.contract.Observation` (camera frame, instruction,
+    proprioception: believed target minus end effector, gripper closed, holding), submit it,
+    take the runner's action for *now*, pass it through the safety chain (finite → bounds →
+    workspace → rate → staleness → confidence) and turn it into ``command_ee_target(ee + d)``
+    and ``command_gripper``. Every rejection is counted and recorded (``ctx.record``).
+``terminate()``
+    stop the runner, cancel the detection, stop the motion unless it succeeded.
+
+Failure reasons: ``VLA_STALE``, ``VLA_LOW_CONFIDENCE``, ``VLA_INVALID_ACTION``,
+``VLA_ENGINE_ERROR``, ``VLA_TIMEOUT`` (and the perception/grasp cause where that is lower).
+The leaf is ``actuating``: the validator demands a guard above it, and every command still goes
+through the safety gate.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import py_trees
+
+from behaviours.base import ContextBound, need_text
+from behaviours.ports import ActionHandle, ActionStatus
+from behaviours.reasons import Reason
+
+Status = py_trees.common.Status
+
+#: What the reference policy sees as proprioception, in this order (the card names them too).
+STATE_NAMES = ("target_dx", "target_dy", "target_dz", "gripper_closed", "holding")
+#: What it outputs per step: an end-effector displacement (m) and the gripper (1 = closed).
+ACTION_NAMES = ("dx", "dy", "dz", "gripper")
+TASKS = ("pick",)
+#: Beyond this horizontal distance from the base the leaf first drives the base closer.
+REACH_RANGE = 0.72
+REACH_SPEED = 0.15  # m/s while reaching in
+LIFT_HEIGHT = 0.12  # m, lift after a successful grasp
+GRASP_GIVE_UP_S = 1.5  # gripper closed without holding for this long: the grasp failed
+INVALID_LIMIT = 3  # consecutive rejected actions before the leaf fails
+
+REFERENCE_MODEL = Path(__file__).resolve().parent.parent / "inference/models/reference/model.onnx"
+
+
+def instruction_for(task: str, entity: str) -> str:
+    """Default instruction text: ``pick up the blue bottle`` from ``blue_bottle``."""
+    words = entity.replace("_", " ")
+    return {"pick": f"pick up the {words}"}.get(task, f"{task} the {words}")
+
+
+def make_state(
+    target: tuple[float, float, float] | np.ndarray,
+    ee: tuple[float, float, float] | np.ndarray,
+    gripper_closed: bool,
+    holding: bool,
+) -> np.ndarray:
+    t, e = np.asarray(target, np.float64), np.asarray(ee, np.float64)
+    d = t - e
+    return np.array([d[0], d[1], d[2], float(gripper_closed), float(holding)], np.float32)
+
+
+# ---------------------------------------------------------------------------------------------
+# Engine resolution: once per process, never per tick.
+
+
+@dataclass
+class VLASettings:
+    """Process-wide defaults, set by the executive (``executive.vla_setup``) before a run.
+
+    ``provider()`` returns the engine (or None: scripted primitives only). ``mode`` is
+    ``inline`` (lockstep) or ``async`` (real time).
+    """
+
+    provider: Callable[[], Any] | None = None
+    mode: str = "inline"
+    min_confidence: float = 0.3
+    staleness_deadline: float = 0.5
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+SETTINGS = VLASettings()
+_CACHE: dict[tuple[str, str], Any] = {}
+_LOCK = threading.Lock()
+
+
+def load_cached(model_path: str | Path = REFERENCE_MODEL, backend: str = "auto", **opts: Any) -> Any:
+    """``inference.load_engine`` once per (model, backend) per process."""
+    from inference.card import load_engine
+
+    key = (str(Path(model_path).resolve()), backend)
+    with _LOCK:
+        if key not in _CACHE:
+            _CACHE[key] = load_engine(model_path, backend, **opts)
+        return _CACHE[key]
+
+
+def configure(
+    provider: Callable[[], Any] | None = None, *, mode: str | None = None, **kw: Any
+) -> VLASettings:
+    """Set the process-wide engine provider / mode (tests use setup kwargs instead)."""
+    if provider is not None:
+        SETTINGS.provider = provider
+    if mode is not None:
+        if mode not in ("inline", "async"):
+            raise ValueError(f"mode must be 'inline' or 'async', got {mode!r}")
+        SETTINGS.mode = mode
+    for k, v in kw.items():
+        setattr(SETTINGS, k, v)
+    return SETTINGS
+
+
+def reset_settings() -> None:
+    global SETTINGS
+    SETTINGS = VLASettings()
+
+
+def resolve_engine(explicit: Any = None, extras: dict[str, Any] | None = None) -> Any:
+    """The engine to use: explicit (setup kwarg) > ``ctx.extras['vla_engine']`` > the process
+    provider > the shipped reference model on ONNX Runtime (loaded once)."""
+    if explicit is not None:
+        return explicit
+    if extras and "vla_engine" in extras:
+        return extras["vla_engine"]
+    if SETTINGS.provider is not None:
+        return SETTINGS.provider()
+    return load_cached(REFERENCE_MODEL, "auto")
+
+
+def engine_info(engine: Any) -> dict[str, str]:
+    card = getattr(engine, "card", None)
+    path = getattr(engine, "model_path", None)
+    name = str(getattr(engine, "name", type(engine).__name__))
+    backend = name.rsplit("/", 1)[-1] if "/" in name else type(engine).__name__
+    return {
+        "engine": name,
+        "backend": backend,
+        "provider": str(getattr(engine, "provider", "unknown")),
+        "model": str(path) if path is not None else "",
+        "card": f"{card.name}@{card.version}" if card is not None else "",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+class VLAPolicy(ContextBound):
+    """Run a VLA policy until the task's success condition or the time limit."""
+
+    actuating = True
+
+    def __init__(
+        self,
+        name: str,
+        entity: str,
+        task: str = "pick",
+        instruction: str | None = None,
+        time_limit: float = 20.0,
+        min_confidence: float | None = None,
+    ) -> None:
+        super().__init__(name)
+        self.entity = entity
+        self.task = task
+        self.instruction = instruction or instruction_for(task, entity)
+        self.time_limit = time_limit
+        self.min_confidence = min_confidence
+        self._engine_kw: Any = None
+        self._mode_kw: str | None = None
+        self.engine: Any = None
+        self.runner: Any = None
+        self.chain: Any = None
+        self.counts: dict[str, int] = {}
+        self.trace: list[tuple[float, tuple[float, ...]]] = []
+        self._reset_episode()
+
+    # -- py_trees lifecycle -------------------------------------------------------------
+    def setup(self, **kwargs: Any) -> None:
+        super().setup(**kwargs)
+        if "vla_engine" in kwargs:
+            self._engine_kw = kwargs["vla_engine"]
+        if kwargs.get("vla_mode"):
+            self._mode_kw = kwargs["vla_mode"]
+
+    def params(self) -> dict[str, Any]:
+        return {"entity": self.entity, "task": self.task, "instruction": self.instruction,
+                "time_limit": self.time_limit}
+
+    def check_params(self) -> list[str]:
+        errs = need_text(self.entity, "entity") + need_text(self.instruction, "instruction")
+        if self.task not in TASKS:
+            errs.append(f"task must be one of {', '.join(TASKS)}, got {self.task!r}")
+        try:
+            ok = 0 < float(self.time_limit) <= 600
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            errs.append(f"time_limit must be within (0, 600] s, got {self.time_limit!r}")
+        return errs
+
+    def _reset_episode(self) -> None:
+        self.phase = "look"
+        self._detect: ActionHandle | None = None
+        self._target: tuple[float, float, float] | None = None
+        self._gripper_closed = False
+        self._closed_since: float | None = None
+        self._invalid_run = 0
+        self._errors_seen = 0
+        self._start = 0.0
+        self._reach_stuck = 0
+        self._last_xy: tuple[float, float] | None = None
+        self._start_error = ""
+
+    def initialise(self) -> None:
+        from inference.runner import ChunkRunner
+        from inference.safety_chain import SafetyChain, SafetyConfig
+
+        ctx = self.ctx
+        self.reason = Reason.NONE
+        self.feedback_message = ""
+        self._reset_episode()
+        self._start = ctx.now()
+        self.counts = dict.fromkeys(
+            ("observations", "actions", "commands", "rejected", "modified", "stale", "low_confidence",
+             "invalid", "engine_errors"), 0)
+        self.runner = self.chain = None
+        try:
+            self.engine = resolve_engine(self._engine_kw, ctx.extras)
+        except Exception as e:  # a broken model must fail the leaf, never the tick loop
+            self.engine = None
+            self._start_error = f"{type(e).__name__}: {e}"
+            return
+        if self.engine is None:
+            self._start_error = "no inference engine (scripted primitives only)"
+            return
+        ctx.record("engine", self.name, **engine_info(self.engine))
+        mode = self._mode_kw or ctx.extras.get("vla_mode") or SETTINGS.mode
+        card = self.engine.card
+        self.runner = ChunkRunner(self.engine, ctx.clock, mode=mode,
+                                  staleness_deadline=SETTINGS.staleness_deadline,
+                                  blend_steps=0, queue_threshold=0.5)
+        rate = np.array([0.04, 0.04, 0.04, 1.0], np.float32)[: card.outputs.action.dim]
+        min_conf = SETTINGS.min_confidence if self.min_confidence is None else self.min_confidence
+        cfg = SafetyConfig.from_card(card, max_rate=rate, workspace=self._workspace,
+                                     max_age=max(0.3, 3 * card.action_period),
+                                     min_confidence=float(min_conf))
+        self.chain = SafetyChain(cfg)
+        try:
+            self._detect = ctx.ports.perception.detect(self.entity)
+        except Exception as e:
+            self._start_error = f"{type(e).__name__}: {e}"
+
+    def _workspace(self, actions: np.ndarray, states: np.ndarray | None) -> np.ndarray:
+        """The end-effector target ``ee + action[:3]`` must lie inside the innermost limits."""
+        lim = self.ctx.limits.current
+        ee = np.zeros((len(actions), 3)) if states is None else states[:, :3]
+        tgt = ee + actions[:, :3].astype(np.float64)
+        x0, y0, x1, y1 = lim.workspace
+        z0, z1 = lim.ee_height
+        return (np.isfinite(tgt).all(axis=1) & (tgt[:, 0] >= x0) & (tgt[:, 0] <= x1)
+                & (tgt[:, 1] >= y0) & (tgt[:, 1] <= y1) & (tgt[:, 2] >= z0) & (tgt[:, 2] <= z1))
+
+    def update(self) -> Status:
+        ctx = self.ctx
+        if self.engine is None or self.runner is None:
+            return self.fail(Reason.VLA_ENGINE_ERROR, self._start_error or "no engine")
+        if self._start_error:
+            return self.fail(Reason.PORT_ERROR, self._start_error)
+        if self.phase == "policy" and ctx.now() - self._start > float(self.time_limit):
+            return self._stop_fail(Reason.VLA_TIMEOUT, f"not done after {self.time_limit:g} s")
+        if self.phase == "look":
+            return self._look()
+        if self.phase == "reach":
+            return self._reach()
+        return self._policy_tick()
+
+    def terminate(self, new_status: Status) -> None:
+        if self.runner is not None:
+            self.runner.stop(timeout=0.0)  # never wait on a stalled engine in a tick
+            if self._ctx is not None:
+                self._ctx.record("vla_stats", self.name, status=new_status.value, **self.counts,
+                                 runner={k: v for k, v in self.runner.stats().items()
+                                         if isinstance(v, (int, float, str)) or v is None})
+        h = self._detect
+        if h is not None and h.status is ActionStatus.RUNNING:
+            h.cancel()
+        self._detect = None
+        if new_status is not Status.SUCCESS and self._ctx is not None and self.phase != "look":
+            self._ctx.ports.motion.stop()
+
+    # -- phases -------------------------------------------------------------------------
+    def _look(self) -> Status:
+        h = self._detect
+        if h is None:
+            return self.fail(Reason.PORT_ERROR, "detection did not start")
+        if h.status is ActionStatus.RUNNING:
+            self.feedback_message = f"locating {self.entity}"
+            return Status.RUNNING
+        res = h.result
+        pos = res.data.get("position") if res is not None else None
+        if h.status is not ActionStatus.SUCCEEDED or not pos:
+            reason = res.reason if res is not None and res.reason is not Reason.NONE else Reason.NOT_FOUND
+            return self.fail(reason, res.message if res is not None else "not found")
+        self._target = (float(pos[0]), float(pos[1]), float(pos[2]))
+        self.phase = "reach"
+        return self._reach()
+
+    def _reach(self) -> Status:
+        ctx = self.ctx
+        assert self._target is not None
+        pose = ctx.ports.state.base_pose()
+        dx, dy = self._target[0] - pose.x, self._target[1] - pose.y
+        dist = math.hypot(dx, dy)
+        moved = self._last_xy is None or math.hypot(pose.x - self._last_xy[0],
+                                                    pose.y - self._last_xy[1]) > 1e-3
+        self._reach_stuck = 0 if moved else self._reach_stuck + 1
+        self._last_xy = (pose.x, pose.y)
+        if dist <= REACH_RANGE or self._reach_stuck > 5:
+            ctx.ports.motion.command_base(0.0, 0.0)
+            self.phase = "policy"
+            self._start = ctx.now()  # the time limit is the policy's; the guard covers the rest
+            self.runner.reset()
+            self.chain.reset()
+            self.runner.start()
+            return self._policy_tick()
+        lim = ctx.ports.motion.current_limits()
+        err = (math.atan2(dy, dx) - pose.theta + math.pi) % (2 * math.pi) - math.pi
+        w = float(np.clip(1.5 * err, -0.8 * lim.angular_velocity, 0.8 * lim.angular_velocity))
+        v = 0.0 if abs(err) > 0.3 else min(REACH_SPEED, lim.linear_velocity) * math.cos(err)
+        if not ctx.ports.motion.command_base(v, w):
+            return self._stop_fail(ctx.ports.motion.last_rejection or Reason.PORT_ERROR,
+                                   "the base could not reach in")
+        self.feedback_message = f"reaching in: {dist:.2f} m to {self.entity}"
+        return Status.RUNNING
+
+    def observation(self) -> Any:
+        from inference.contract import Observation
+
+        ctx = self.ctx
+        ee = ctx.ports.state.ee_position()
+        assert self._target is not None
+        holding = ctx.ports.state.holding() is not None
+        state = make_state(self._target, ee, self._gripper_closed, holding)
+        cam = ctx.ports.camera
+        img = cam.image() if cam is not None else None
+        images = {}
+        for spec in self.engine.card.inputs.images:
+            images[spec.name] = img if img is not None else np.zeros((*spec.size, 3), np.uint8)
+        return Observation(images=images, instruction=self.instruction, state=state,
+                           stamp=ctx.now()), np.asarray(ee, np.float64)
+
+    def _policy_tick(self) -> Status:
+        ctx = self.ctx
+        now = ctx.now()
+        state = ctx.ports.state
+        if state.holding() is not None and not self._hold_load():
+            return self._stop_fail(ctx.ports.motion.last_rejection or Reason.PORT_ERROR,
+                                   "the held load's torques were refused", release=True)
+        if self._succeeded():
+            ee = state.ee_position()
+            ctx.ports.motion.command_ee_target((ee[0], ee[1], ee[2] + LIFT_HEIGHT))
+            self.feedback_message = f"{self.task} {self.entity}: done"
+            ctx.record("vla_done", self.name, task=self.task, entity=self.entity,
+                       t=round(now - self._start, 3))
+            return Status.SUCCESS
+        if self._gripper_closed and state.holding() is None:
+            self._closed_since = now if self._closed_since is None else self._closed_since
+            if now - self._closed_since > GRASP_GIVE_UP_S and state.holding() is None:
+                return self._stop_fail(Reason.GRASP_FAILED, f"the gripper closed on nothing "
+                                       f"for {GRASP_GIVE_UP_S:g} s")
+        else:
+            self._closed_since = None
+        obs, ee = self.observation()
+        self.counts["observations"] += 1
+        self.runner.submit(obs)
+        served = self.runner.poll(now)
+        errors = self.runner.stats()["errors"]
+        if errors > self._errors_seen:
+            self.counts["engine_errors"] += errors - self._errors_seen
+            self._errors_seen = errors
+            ctx.record("vla_engine_error", self.name, error=self.runner.last_error)
+            if self.counts["engine_errors"] >= 3:
+                return self._stop_fail(Reason.VLA_ENGINE_ERROR, str(self.runner.last_error))
+        if served.fault is not None:
+            self.counts["stale"] += 1
+            ctx.record("vla_rejected", self.name, stage="runner", reason=served.fault)
+            return self._stop_fail(Reason.VLA_STALE, f"no fresh action within "
+                                   f"{self.runner.staleness_deadline:g} s")
+        if served.action is None:
+            self.feedback_message = "waiting for the policy"
+            return Status.RUNNING
+        self.counts["actions"] += 1
+        r = self.chain.check(served.action, now=now, stamp=served.stamp,
+                             confidence=served.confidence, state=ee)
+        if r.modified:
+            self.counts["modified"] += 1
+        if not r.ok:
+            self.counts["rejected"] += 1
+            ctx.record("vla_rejected", self.name, stage=r.stage, reason=r.reason,
+                       confidence=round(float(served.confidence), 4))
+            ctx.ports.motion.stop()
+            if r.reason == "VLA_LOW_CONFIDENCE":
+                self.counts["low_confidence"] += 1
+                return self._stop_fail(Reason.VLA_LOW_CONFIDENCE,
+                                       f"confidence {served.confidence:.2f} below the threshold")
+            if r.reason == "VLA_STALE":
+                self.counts["stale"] += 1
+                return self._stop_fail(Reason.VLA_STALE, r.message)
+            self.counts["invalid"] += 1
+            self._invalid_run += 1
+            if self._invalid_run >= INVALID_LIMIT:
+                return self._stop_fail(Reason.VLA_INVALID_ACTION,
+                                       f"{self._invalid_run} invalid actions in a row ({r.stage})")
+            return Status.RUNNING
+        self._invalid_run = 0
+        a = r.action
+        target = (float(ee[0] + a[0]), float(ee[1] + a[1]), float(ee[2] + a[2]))
+        motion = ctx.ports.motion
+        if not motion.command_ee_target(target):
+            return self._stop_fail(motion.last_rejection or Reason.PORT_ERROR, "ee target refused")
+        self.counts["commands"] += 1
+        want_closed = bool(a[3] > 0.5) if len(a) > 3 else self._gripper_closed
+        if want_closed != self._gripper_closed:
+            if not motion.command_gripper(want_closed):
+                return self._stop_fail(motion.last_rejection or Reason.PORT_ERROR, "gripper refused")
+            self._gripper_closed = want_closed
+            self.counts["commands"] += 1
+        self.trace.append((round(now, 6), tuple(round(float(v), 6) for v in a)))
+        self.feedback_message = f"{self.task} {self.entity}: policy running"
+        return Status.RUNNING
+
+    def _succeeded(self) -> bool:
+        if self.task == "pick":
+            return self.ctx.ports.state.holding() == self.entity
+        return False
+
+    def _hold_load(self) -> bool:
+        """While holding, command the backend's gravity torques for the load through the gate
+        (so a too-heavy object trips the torque limit, as with the scripted pick)."""
+        load = getattr(self.ctx.ports.manipulation, "_load_torques", None)
+        if not callable(load):
+            return True
+        return bool(self.ctx.ports.motion.command_torques(load()))
+
+    def _stop_fail(self, reason: Reason, message: str, *, release: bool = False) -> Status:
+        self.ctx.ports.motion.stop()
+        if release or (self._gripper_closed and self.ctx.ports.state.holding() is None):
+            self.ctx.ports.motion.command_gripper(False)
+            self._gripper_closed = False
+        return self.fail(reason, message)

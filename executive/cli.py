@@ -1,0 +1,294 @@
+"""``executive``: run, compile and check plans and instructions.
+
+Exit codes (DESIGN.md): 0 succeeded, 1 aborted or failed, 2 bad input or usage, 3 refused,
+4 needs clarification. With ``--json`` the last stdout line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from behaviours.reasons import Reason, reason_table_markdown
+from executive.compiler import CompileError, compile_plan
+from executive.outcome import EXIT_BAD_INPUT, EXIT_CODES, Outcome
+from executive.plan import Plan, PlanError, load_plan
+from executive.render import FORMATS, render
+from executive.validator import validate
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="executive", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    run = sub.add_parser("run", help="run an instruction or a plan in the simulated world")
+    run.add_argument("instruction", nargs="?", help="what the robot should do, in words")
+    run.add_argument("--plan", type=Path, help="a plan file (YAML/JSON) instead of words")
+    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--clock", choices=("lockstep", "realtime"), default="lockstep")
+    run.add_argument("--rate", type=float, default=10.0, help="tick rate in Hz (default 10)")
+    run.add_argument("--faults", default="", help="e.g. grasp_slip=0.3,blocked_path=0.2")
+    run.add_argument("--max-time", type=float, default=1800.0, help="sim-time budget in s")
+    run.add_argument("--answer", help="answer to a clarification question")
+    run.add_argument("--json", action="store_true", help="last stdout line: one JSON object")
+    run.add_argument("--trace", type=Path, help="write the per-tick status trace to this file")
+    run.add_argument("--engine", default="auto",
+                     choices=("auto", "onnxruntime", "torch", "tensorrt", "none"),
+                     help="VLA engine (default auto: the shipped reference policy on ONNX Runtime "
+                          "CPU; none: scripted primitives only)")
+    run.add_argument("--model", type=Path, help="VLA model file (default: the shipped reference)")
+
+    comp = sub.add_parser("compile", help="compile an instruction or plan and print the tree")
+    comp.add_argument("instruction", nargs="?")
+    comp.add_argument("--plan", type=Path)
+    comp.add_argument("--format", default="unicode", choices=(*FORMATS, "plan-json"))
+    comp.add_argument("--no-ground", action="store_true", help="parse without a world")
+    comp.add_argument("--batch", help="file with one instruction per line ('-' for stdin)")
+    comp.add_argument("--answer", help="answer to a clarification question")
+    comp.add_argument("--seed", type=int, default=0)
+
+    chk = sub.add_parser("check", help="check skill files and plans (schema, grounding, validator)")
+    chk.add_argument("files", nargs="+", type=Path)
+
+    sub.add_parser("reasons", help="print the reason-code table (Markdown)")
+    _observe_parsers(run, sub)
+    _ros_serve_parser(sub)
+    return p
+
+
+def _observe_parsers(run: argparse.ArgumentParser, sub: Any) -> None:
+    """run --log/--no-log/--view …, and view, replay, log summary, status (executive.observe)."""
+    from executive.observe import commands
+
+    commands.add_run_arguments(run)
+    commands.add_subcommands(sub)
+
+
+def _ros_serve_parser(sub: Any) -> None:
+    """``executive serve --ros``: the ExecuteInstruction action server (executive.ros.server)."""
+    if "serve" in sub.choices:  # another serve mode registered it: only add --ros there
+        srv = sub.choices["serve"]
+    else:
+        srv = sub.add_parser("serve", help="serve goals; --ros: the ROS 2 ExecuteInstruction action")
+    srv.add_argument("--ros", action="store_true", help="serve the ROS 2 ExecuteInstruction action")
+    from executive.ros.server import add_arguments
+
+    add_arguments(srv)
+
+
+class BadInput(Exception):
+    """Bad input or usage: exit code 2 with a clear message."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.cmd == "run":
+            return _run(args)
+        if args.cmd == "compile":
+            return _compile(args)
+        if args.cmd == "check":
+            return _check(args.files)
+        if args.cmd in ("view", "replay", "log", "status"):
+            return _observe_command(args)
+        if args.cmd == "serve" and getattr(args, "ros", False):
+            from executive.ros.server import serve
+
+            return serve(args)
+        if args.cmd == "reasons":
+            print(reason_table_markdown())
+            return 0
+    except (BadInput, PlanError, ValueError) as e:
+        print(f"executive: error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_BAD_INPUT  # pragma: no cover
+
+
+# -- helpers ---------------------------------------------------------------------------
+def _world(seed: int, faults: str = "", rate_hz: float = 10.0):
+    from executive.sim.backend import SimBackend
+
+    return SimBackend.create(seed=seed, faults=faults, dt=1.0 / rate_hz)
+
+
+def _plan_from(args: argparse.Namespace, backend: Any) -> tuple[Plan | None, Outcome | None]:
+    """A plan from ``--plan`` or from words; or the refusal/clarification outcome instead."""
+    if args.plan is not None and args.instruction:
+        raise BadInput("give either an instruction or --plan, not both")
+    if args.plan is not None:
+        return load_plan(args.plan), None
+    if not args.instruction:
+        raise BadInput("nothing to do: give an instruction or --plan FILE")
+    u = _understand(args.instruction, backend, args.answer)
+    if u.status == "ok":
+        return u.plan, None
+    if u.status == "refused":
+        return None, Outcome("refused", Reason.UNSAFE_REQUEST, u.reason or "unsafe request")
+    if u.status == "clarify":
+        return None, Outcome("clarify", Reason.AMBIGUOUS, u.question or "please be more specific",
+                             extra={"question": u.question, "candidates": list(u.candidates or [])})
+    return None, Outcome("refused", Reason.INFEASIBLE, u.reason or "cannot do that")
+
+
+def _understand(text: str, backend: Any, answer: str | None) -> Any:
+    try:
+        from executive.language import understand
+    except ImportError as e:  # the language layer is optional until it lands
+        raise BadInput("instructions in words need executive.language; use --plan FILE") from e
+    if answer is None and sys.stdin.isatty() and backend is not None:
+        u = understand(text, backend.world_model())
+        if u.status == "clarify":
+            answer = input(f"{u.question} ")
+        else:
+            return u
+    return understand(text, backend.world_model() if backend is not None else None, answer=answer)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from executive.runtime import RunConfig
+
+    try:
+        config = RunConfig(clock=args.clock, rate_hz=args.rate, max_sim_time_s=args.max_time,
+                           keep_trace_lines=args.trace is not None)
+        backend = _world(args.seed, args.faults, args.rate)
+    except ValueError as e:
+        raise BadInput(str(e)) from e
+    plan, early = _plan_from(args, backend)
+    if early is not None:
+        return _report(early, args.json)
+    assert plan is not None
+    from executive.vla_setup import EngineSetupError, setup_engine
+
+    try:  # once per process, before any tick: a bad model is bad input (exit 2)
+        eng = setup_engine(args.engine, clock=args.clock, model=args.model)
+    except EngineSetupError as e:
+        raise BadInput(str(e)) from e
+    print(eng.line(), file=sys.stderr)
+    try:
+        compiled = compile_plan(plan, backend.entities(), vla=eng.enabled)
+    except CompileError as e:
+        return _report(Outcome("refused", Reason.INFEASIBLE, str(e)), args.json)
+    outcome, runtime = _execute_observed(args, backend, config, compiled)
+    if args.trace is not None and runtime._visitor.lines is not None:
+        args.trace.write_text("".join(runtime._visitor.lines))
+    if not args.json:
+        for s in outcome.steps:
+            print(f"  {s.status:>10}  {s.name}  retries={s.retries}  reason={s.reason}")
+    return _report(outcome, args.json)
+
+
+def _execute_observed(args: argparse.Namespace, backend: Any, config: Any, compiled: Any) -> Any:
+    """Runtime.execute with the snapshot sink, MCAP log (--log/--no-log) and viewer (--view)."""
+    from executive.observe import commands
+
+    return commands.execute(args, backend, config, compiled)
+
+
+def _observe_command(args: argparse.Namespace) -> int:
+    from executive.observe import commands
+
+    if args.cmd in ("view", "replay"):
+        return commands.view(args)
+    if args.cmd == "log":
+        return commands.log_summary(args)
+    return commands.status(args)
+
+
+def _report(outcome: Outcome, as_json: bool) -> int:
+    if as_json:
+        print(outcome.to_json())
+    else:
+        extra = f" ({outcome.reason_code.name})" if outcome.reason_code is not Reason.NONE else ""
+        print(f"{outcome.outcome}{extra}: {outcome.message}  "
+              f"[ticks={outcome.ticks} sim_time={outcome.sim_time_s:.1f}s "
+              f"violations_blocked={outcome.safety_violations_blocked}]")
+    return EXIT_CODES[outcome.outcome]
+
+
+def _compile(args: argparse.Namespace) -> int:
+    if args.batch is not None:
+        return _compile_batch(args)
+    backend = None if args.no_ground else _world(args.seed)
+    if args.format == "plan-json":
+        if args.plan is not None:
+            raise BadInput("--format plan-json reads an instruction, not --plan")
+        if not args.instruction:
+            raise BadInput("nothing to compile: give an instruction")
+        u = _understand(args.instruction, backend, args.answer)
+        print(json.dumps(u.to_plan_json()))
+        return {"ok": 0, "refused": 3, "clarify": 4, "infeasible": 3}[u.status]
+    if backend is None:
+        raise BadInput("tree formats need a world; --no-ground works with --format plan-json")
+    plan, early = _plan_from(args, backend)
+    if early is not None:
+        return _report(early, False)
+    assert plan is not None
+    try:
+        compiled = compile_plan(plan, backend.entities(), vla=True)
+    except CompileError as e:
+        print(f"executive: cannot compile: {e}", file=sys.stderr)
+        return EXIT_CODES["refused"]
+    sys.stdout.write(render(compiled.root, args.format))
+    issues = validate(compiled.root)
+    for i in issues:
+        print(f"invalid: {i}", file=sys.stderr)
+    return EXIT_CODES["refused"] if issues else 0
+
+
+def _compile_batch(args: argparse.Namespace) -> int:
+    from executive.language import understand
+
+    world = None if args.no_ground else _world(args.seed).world_model()
+    stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8")  # noqa: SIM115
+    try:
+        for line in stream:
+            text = line.rstrip("\n")
+            print(json.dumps(understand(text, world).to_plan_json()), flush=True)
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+    return 0
+
+
+def _check(files: Sequence[Path]) -> int:
+    from trees.library import SkillFileError, load_skill_file
+
+    bad = 0
+    backend = None
+    for f in files:
+        try:
+            data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as e:
+            print(f"{f}: error: cannot read: {e}")
+            bad += 1
+            continue
+        try:
+            if isinstance(data, dict) and "skill" in data and "action" in data:
+                load_skill_file(f)
+                print(f"{f}: ok (skill {data['skill']})")
+                continue
+            plan = load_plan(f)
+            backend = backend or _world(0)
+            compiled = compile_plan(plan, backend.entities())
+            issues = validate(compiled.root)
+            if issues:
+                bad += 1
+                for i in issues:
+                    print(f"{f}: invalid: {i}")
+            else:
+                n = sum(1 for _ in compiled.root.iterate())
+                print(f"{f}: ok (plan, {len(plan.steps)} steps, {n} behaviours)")
+        except (SkillFileError, PlanError) as e:
+            print(f"{f}: error: {e}")
+            bad += 1
+    return EXIT_BAD_INPUT if bad else 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

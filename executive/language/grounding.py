@@ -1,0 +1,261 @@
+"""Noun phrases → entity ids of a :class:`~executive.world_model.WorldModel`.
+
+A phrase matches an entity when one of the entity's names (type, id, aliases) is a suffix
+of the phrase's words ("red cup" ⊇ "cup"); among matches the longest name wins ("coffee
+table" beats the alias "table"). Colour/size/material words must agree with the entity;
+prepositional phrases ("on the table", "in the kitchen", "next to the sink") filter by
+location or room. Several survivors for a singular phrase → ambiguous (a question), none →
+missing (infeasible). "next to X" is approximated as "in the same room as X" because the
+catalogue has no poses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from executive.language import lexicon as lx
+from executive.language.frames import NounPhrase
+from executive.language.normalise import singular
+from executive.world_model import EntityInfo, WorldModel
+
+#: Everyday words for things the scene names differently (tried when nothing matches).
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "light": ("lamp",), "lights": ("lamp",), "refrigerator": ("fridge",),
+    "freezer": ("fridge",), "cupboard": ("cabinet",), "countertop": ("counter",),
+    "worktop": ("counter",), "bedside table": ("nightstand",), "trash can": ("bin",),
+    "garbage can": ("bin",), "dustbin": ("bin",), "wastebasket": ("bin",),
+    "trashcan": ("bin",), "settee": ("sofa",), "bookcase": ("shelf",),
+    "telly": ("tv",), "screen": ("tv",), "cellphone": ("phone",), "smartphone": ("phone",),
+    "pill": ("medicine",), "meds": ("medicine",), "tablet": ("medicine",),
+    "weight": ("dumbbell",), "dish": ("plate", "bowl"), "dishes": ("plate", "bowl"),
+    "carton": ("milk",), "toy": ("ball", "cube"), "block": ("cube",),
+    "tumbler": ("cup",), "teacup": ("cup",), "cloth": ("towel",), "rag": ("towel",),
+    "cutlery": ("knife", "spoon"), "silverware": ("knife", "spoon"),
+    "lounge": ("living room",), "hall": ("living room",), "dresser": ("wardrobe",),
+    "counter top": ("counter",), "wash basin": ("sink",), "basin": ("sink",),
+    "cooker": ("stove",), "hob": ("stove",), "cooktop": ("stove",),
+}
+
+
+@dataclass
+class Grounding:
+    ids: list[str] = field(default_factory=list)
+    status: str = "ok"  # ok | ambiguous | missing
+    message: str = ""
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(name.replace("_", " ").lower().split())
+
+
+def _singular_words(name: str) -> tuple[str, ...]:
+    return tuple(singular(w) for w in _words(name))
+
+
+def describe(e: EntityInfo, by_id: dict[str, EntityInfo]) -> str:
+    """"the red cup on the kitchen table" — words a person can answer with."""
+    parts = []
+    if e.colour and e.kind == "object":
+        parts.append(e.colour)
+    parts.append(" ".join(_words(e.type)) if e.kind != "room" else " ".join(_words(e.id)))
+    text = "the " + " ".join(parts)
+    if e.location:
+        loc = by_id.get(e.location)
+        loc_name = " ".join(_words(loc.id if loc else e.location))
+        text += f" {e.relation or 'on'} the {loc_name}"
+    elif e.room and e.kind != "room":
+        text += f" in the {' '.join(_words(e.room))}"
+    return text
+
+
+def join_or(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+class Grounder:
+    """Resolves noun phrases against one world catalogue (built once per call)."""
+
+    def __init__(self, world: WorldModel) -> None:
+        self.world = world
+        self.entities: list[EntityInfo] = list(world.entities())
+        self.by_id: dict[str, EntityInfo] = {e.id: e for e in self.entities}
+        self._names: list[tuple[EntityInfo, tuple[tuple[str, ...], ...]]] = [
+            (e, tuple(dict.fromkeys(_singular_words(n) for n in e.names)))
+            for e in self.entities
+        ]
+        self._cache: dict[int, Grounding] = {}
+
+    # -- matching ---------------------------------------------------------------------------
+    def _name_matches(self, words: tuple[str, ...]) -> list[tuple[EntityInfo, int]]:
+        out = []
+        for e, names in self._names:
+            best = 0
+            for n in names:
+                k = len(n)
+                if k <= len(words) and words[-k:] == n and k > best:
+                    best = k
+            if best:
+                out.append((e, best))
+        return out
+
+    def candidates(self, np: NounPhrase, head_hint: str | None = None) -> list[EntityInfo]:
+        """Entities ``np`` may denote, before number/ambiguity checks."""
+        if np.person:
+            return [e for e in self.entities if e.kind == "person"]
+        head = np.head or head_hint
+        if head is None or np.generic or head in lx.GENERIC_HEADS:
+            pool = [e for e in self.entities if e.kind == "object"]
+        else:
+            words = tuple(m for m in np.mods if m not in lx.DETERMINERS) + tuple(head.split())
+            words = tuple(singular(w) for w in words)
+            matches = self._name_matches(words)
+            if not matches:
+                matches = self._name_matches((head,))
+            if not matches:
+                for syn in SYNONYMS.get(head, ()):
+                    matches += self._name_matches(tuple(syn.split()))
+            if not matches and head in lx.PART_WORDS and np.mods:
+                matches = self._name_matches(tuple(singular(w) for w in np.mods))
+            if not matches and head == "door":
+                matches = [(e, 1) for e in self.entities if e.door]
+            if not matches and head.endswith("room"):
+                matches = [(e, 1) for e in self.entities if e.kind == "room"] if head == "room" else []
+            if not matches:
+                return []
+            top = max(k for _e, k in matches)
+            pool = [e for e, k in matches if k == top]
+        pool = [e for e in pool if self._attributes_ok(e, np)]
+        for canon, sub in np.pps:
+            if canon in {"of", "with", "for"}:
+                continue
+            where = self.candidates(sub)
+            if not where:
+                return []
+            pool = self._located(pool, where, canon)
+        return pool
+
+    @staticmethod
+    def _attributes_ok(e: EntityInfo, np: NounPhrase) -> bool:
+        if np.colour and (e.colour or "") != np.colour:
+            return False
+        if np.size and (e.size or "") != np.size:
+            return False
+        return not (np.material and (e.material or "") != np.material)
+
+    def _located(self, pool: list[EntityInfo], where: list[EntityInfo], canon: str) -> list[EntityInfo]:
+        ids = {w.id for w in where}
+        rooms = {w.id for w in where if w.kind == "room"}
+        if canon == "near":
+            near_rooms = rooms | {w.room for w in where if w.room}
+            return [
+                e for e in pool if e.id not in ids and (e.location in ids or (
+                    e.room in near_rooms) or (e.location and self.by_id.get(e.location) and
+                    self.by_id[e.location].room in near_rooms))
+            ]
+        out = []
+        for e in pool:
+            loc = self.by_id.get(e.location) if e.location else None
+            room = e.room or (loc.room if loc else None)
+            if e.location in ids or (room in rooms) or (e.kind != "object" and e.room in rooms):
+                out.append(e)
+        return out
+
+    # -- public -----------------------------------------------------------------------------
+    def ground(self, np: NounPhrase, answer: NounPhrase | None = None,
+               head_hint: str | None = None,
+               require: Callable[[EntityInfo], bool] | None = None,
+               unable: str = "") -> Grounding:
+        """Ids for ``np``; singular phrases with several matches are ambiguous.
+
+        ``require`` keeps only entities a skill can act on; when it removes every candidate
+        the result is missing with the message ``unable``.
+        """
+        key = id(np)
+        if key in self._cache and answer is None and require is None:
+            return self._cache[key]
+        cands = self.candidates(np, head_hint)
+        if require is not None and cands:
+            capable = [e for e in cands if require(e)]
+            if not capable:
+                return Grounding([], "missing", unable)
+            cands = capable
+        res = self._decide(np, cands, answer, head_hint)
+        self._cache[key] = res
+        return res
+
+    def _decide(self, np: NounPhrase, cands: list[EntityInfo], answer: NounPhrase | None,
+                head_hint: str | None) -> Grounding:
+        head = np.head or head_hint or "one"
+        if not cands:
+            return Grounding([], "missing", self._missing(np, head))
+        if np.all or (np.plural and np.quantity is None):
+            return Grounding([e.id for e in cands])
+        if (np.quantity == 1 and np.plural) or (np.indefinite and (
+            np.quantity is None or np.quantity == 1
+        )):
+            return Grounding([cands[0].id])  # "one of the cups", "a cup": any will do
+        if np.quantity is not None and np.quantity > 1:
+            if len(cands) < np.quantity:
+                return Grounding([], "missing", f"I only know of {len(cands)} {head}"
+                                 f"{'s' if len(cands) != 1 else ''}, not {np.quantity}.")
+            return Grounding([e.id for e in cands[: np.quantity]])
+        if np.ordinal is not None and len(cands) > 1:
+            k = np.ordinal
+            if -len(cands) <= k < len(cands):
+                return Grounding([cands[k].id])
+        if len(cands) == 1:
+            return Grounding([cands[0].id])
+        if answer is not None:
+            narrowed = self.narrow(cands, answer)
+            if narrowed is not None:
+                return Grounding([e.id for e in narrowed])
+        descs = [describe(e, self.by_id) for e in cands]
+        if len(set(descs)) < len(descs):
+            descs = [f"{d} ({e.id})" for d, e in zip(descs, cands)]
+        q = f"Which {head} do you mean: {join_or(descs)}?"
+        return Grounding([e.id for e in cands], "ambiguous", q)
+
+    def narrow(self, cands: list[EntityInfo], answer: NounPhrase) -> list[EntityInfo] | None:
+        """Candidates the answer picks out (one, or all of them), or None."""
+        if answer.all:
+            return cands
+        if answer.ordinal is not None and -len(cands) <= answer.ordinal < len(cands):
+            return [cands[answer.ordinal]]
+        pool = [e for e in cands if self._attributes_ok(e, answer)]
+        if answer.head and answer.head not in {"one", "any"}:
+            named = [e for e in pool if any(
+                _words(n)[-len(answer.head.split()):] == tuple(answer.head.split())
+                or tuple(answer.head.split()) == _words(n) for n in e.names)]
+            if named:
+                pool = named
+            else:
+                where = self.candidates(NounPhrase(head=answer.head, mods=answer.mods))
+                pool = self._located(pool, where, "in") if where else []
+        for canon, sub in answer.pps:
+            if canon in {"of", "with", "for"}:
+                continue
+            where = self.candidates(sub)
+            pool = self._located(pool, where, canon) if where else []
+        if answer.head == "any" and cands:
+            return [cands[0]]
+        return pool if len(pool) == 1 else None
+
+    def _missing(self, np: NounPhrase, head: str) -> str:
+        attrs = " ".join(a for a in (np.size, np.colour, np.material) if a)
+        what = f"{attrs} {head}".strip()
+        base = self.candidates(NounPhrase(head=np.head, mods=())) if np.head else []
+        if np.pps and base:
+            canon, sub = np.pps[0]
+            rel = {"near": "next to", "from": "in"}.get(canon, canon)
+            where = [describe(e, self.by_id) for e in base[:3]]
+            return (f"There is no {what} {rel} the {sub.head or sub.phrase}; "
+                    f"I know of {join_or(where)}.")
+        if attrs and base:
+            return f"There is no {what}; I know of {join_or([describe(e, self.by_id) for e in base[:3]])}."
+        return f"I can't find any {what} here."
+
+    def entity(self, eid: str) -> EntityInfo | None:
+        return self.by_id.get(eid)

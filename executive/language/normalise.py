@@ -1,0 +1,178 @@
+"""Text → clean lowercase tokens: unicode folding, contractions, courtesy, typo correction.
+
+Typo correction is lexical: a token that is not a known word is replaced by the closest
+word of the vocabulary (Damerau–Levenshtein distance 1 for words of 4–6 letters, 2 for
+longer ones, computed by rapidfuzz). Short and unknown-but-plausible words are left alone,
+so open-vocabulary nouns ("toaster") survive. Results are cached per vocabulary.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from executive.language import lexicon as lx
+
+MAX_CHARS = 2000  # longer inputs are truncated (an instruction is a sentence or three)
+
+_TOKEN = re.compile(r"\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)?|[,.;!?:\"]", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
+
+
+def clean(text: str, keep_case: bool = False) -> str:
+    """Unicode-fold, drop control characters, lowercase, squeeze whitespace."""
+    if not isinstance(text, str):
+        text = str(text)
+    text = text[:MAX_CHARS].translate(_QUOTES)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(
+        c for c in text if (not unicodedata.combining(c) and unicodedata.category(c)[0] != "C")
+        or c in "\t\n"
+    )
+    if not keep_case:
+        text = text.lower()
+    text = text.replace("&", " and ").replace("+", " and ")
+    return _SPACE.sub(" ", text).strip()
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase text → word, number and punctuation tokens with contractions expanded."""
+    return [low for low, _raw in tokenize_pairs(text)]
+
+
+def tokenize_pairs(text: str) -> list[tuple[str, str]]:
+    """(lowercase token, token as written) pairs; expansions are lowercase in both."""
+    out: list[tuple[str, str]] = []
+    for raw in _TOKEN.findall(text):
+        tok = raw.lower()
+        tok = lx.SHORTHANDS.get(tok, tok)
+        if tok in lx.CONTRACTIONS:
+            out.extend((w, w) for w in lx.CONTRACTIONS[tok].split())
+        elif tok.endswith("'s") and len(tok) > 2:
+            owner = tok[:-2]
+            if owner in lx.PERSON_WORDS or owner in lx.ANIMAL_WORDS:
+                continue  # "the dog's bowl" → "the bowl": the owner does not ground
+            out.append((owner, raw[:-2]))
+        elif " " in tok:
+            out.extend((w, w) for w in tok.split())
+        else:
+            out.append((tok.replace("'", ""), raw if raw.lower() == tok else tok))
+    return out
+
+
+class Vocabulary:
+    """Known words and a cached typo corrector over them."""
+
+    def __init__(self, extra: Iterable[str] = ()) -> None:
+        content: set[str] = set(lx.COMMON_NOUNS) | set(lx.COLOURS) | set(lx.SIZES)
+        content |= set(lx.MATERIALS) | set(lx.PERSON_WORDS) | set(lx.ANIMAL_WORDS)
+        content |= set(lx.VERBS) | {p[0] for p in lx.PHRASAL_VERBS} | set(lx.INFEASIBLE_VERBS)
+        content |= set(lx.HARM_VERBS) | set(lx.DAMAGE_VERBS) | set(lx.GENERIC_HEADS)
+        extra = list(extra)
+        for w in extra:
+            content |= set(w.split())
+        words: set[str] = set(lx.VERB_BASE) | set(lx.FUNCTION_WORDS) | content
+        words |= set(lx.NUMBER_WORDS) | set(lx.TIME_UNITS)
+        words |= set(lx.ADVERBS) | set(lx.DETERMINERS) | set(lx.STATE_WORDS)
+        words |= {w for p in lx.PREPOSITIONS for w in p} | set(lx.ORDINALS)
+        words |= {w for p in lx.LEADING_FILLERS + lx.TRAILING_FILLERS for w in p}
+        words |= {w for p in lx.COMPOUND_HEADS for w in p} | set(lx.PARTITIVES)
+        words |= {w for p in lx.WISH_PREFIXES + lx.FIND_QUESTIONS for w in p}
+        words |= set(lx.EXTRA_KNOWN)
+        noun_like = set(lx.COMMON_NOUNS) | set(lx.PERSON_WORDS) | set(lx.ANIMAL_WORDS)
+        noun_like |= {w for name in extra for w in name.split()} | set(lx.GENERIC_HEADS)
+        nouns = {plural(w) for w in noun_like if w.isalpha() and len(w) > 2}
+        self.known: frozenset[str] = frozenset(words | nouns)
+        # Correction targets: base forms and nouns (never inflections, never tiny words).
+        targets = content | nouns | set(lx.FUNCTION_WORDS) | set(lx.NUMBER_WORDS)
+        targets |= {w for p in lx.PREPOSITIONS for w in p} | set(lx.STATE_WORDS)
+        targets |= set(lx.DETERMINERS)
+        self._targets: tuple[str, ...] = tuple(
+            sorted(w for w in targets if len(w) >= 3 and w.isalpha())
+        )
+        self._content = frozenset(content | nouns)
+        self._cache: dict[str, str] = {}
+
+    def correct(self, tok: str) -> str:
+        """The vocabulary word ``tok`` is a typo of, or ``tok`` itself."""
+        if tok in self.known or not tok.isalpha() or len(tok) < 3:
+            return tok
+        hit = self._cache.get(tok)
+        if hit is not None:
+            return hit
+        out = self._lookup(tok)
+        if len(self._cache) < 50_000:
+            self._cache[tok] = out
+        return out
+
+    def _lookup(self, tok: str) -> str:
+        letters = sorted(tok)
+        if len(tok) == 3:  # only a swap of two neighbours ("cpu" → "cup", "teh" → "the")
+            for k in range(2):
+                swapped = tok[:k] + tok[k + 1] + tok[k] + tok[k + 2 :]
+                if swapped in self.known:
+                    return swapped
+            return tok
+        limit = 1 if len(tok) <= 7 else 2
+        found = process.extract(tok, self._targets, scorer=DamerauLevenshtein.distance,
+                                score_cutoff=limit, limit=None)
+        if not found:
+            return tok
+
+        def rank(hit: tuple[str, float, int]) -> tuple[float, int, int, int, int, str]:
+            word, dist = hit[0], hit[1]
+            return (dist, 0 if sorted(word) == letters else 1, 0 if word in self._content else 1,
+                    0 if len(word) >= len(tok) else 1, abs(len(word) - len(tok)), word)
+
+        return min(found, key=rank)[0]
+
+
+def plural(word: str) -> str:
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    if word.endswith("y") and len(word) > 2 and word[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    if word.endswith("fe"):
+        return word[:-2] + "ves"
+    return word + "s"
+
+
+_IRREGULAR_PLURALS = {
+    "knives": "knife", "people": "person", "children": "child", "mice": "mouse",
+    "leaves": "leaf", "shelves": "shelf", "loaves": "loaf", "feet": "foot", "men": "man",
+    "women": "woman", "teeth": "tooth", "geese": "goose", "dishes": "dish",
+    "boxes": "box", "glasses": "glass", "batteries": "battery", "potatoes": "potato",
+    "tomatoes": "tomato", "matches": "match", "sandwiches": "sandwich", "keys": "key",
+    "toys": "toy", "trays": "tray", "series": "series", "species": "species",
+    "scissors": "scissors", "pants": "pants", "clothes": "clothes", "stairs": "stairs",
+    "blinds": "blinds", "news": "news", "dumbbells": "dumbbell", "benches": "bench",
+    "brushes": "brush", "couches": "couch", "buses": "bus", "lenses": "lens",
+}
+
+
+@lru_cache(maxsize=8192)
+def singular(word: str) -> str:
+    """Cheap English singular for nouns (``cups`` → ``cup``, ``knives`` → ``knife``)."""
+    if word in _IRREGULAR_PLURALS:
+        return _IRREGULAR_PLURALS[word]
+    if len(word) <= 3 or word.endswith(("ss", "us", "is", "ous")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "sses", "zes")):
+        return word[:-2]
+    if word.endswith("ves") and len(word) > 4:
+        return word[:-3] + "f"
+    if word.endswith("s"):
+        return word[:-1]
+    return word
+
+
+def is_plural(word: str) -> bool:
+    return singular(word) != word and word not in {"scissors", "glasses", "clothes"}

@@ -1,0 +1,736 @@
+"""One clause (a token range) → frames: verb, objects, target, recipient, condition.
+
+A small hand-written parser, not a grammar: strip courtesy, find the verb (phrasal verbs and
+separable particles included), read the noun phrases and prepositional phrases after it,
+and decide which phrase is the goal from the verb's frame kind.
+"""
+
+from __future__ import annotations
+
+import re
+
+from executive.language import lexicon as lx
+from executive.language.frames import Condition, Frame, NounPhrase
+from executive.language.normalise import is_plural, singular
+
+_STOP = frozenset(
+    {",", ".", ";", "!", "?", ":", '"', "and", "or", "then", "if", "unless", "before",
+     "after", "when", "once", "because", "so", "but", "without", "until", "till", "while",
+     "here", "there", "which", "who", "where", "please", "thanks", "thank", "not"}
+)
+_PREP_FIRST = frozenset(p[0] for p in lx.PREPOSITIONS)
+_PARTICLES = frozenset({"up", "down", "away", "back", "out", "over", "off", "on", "around"})
+_DITRANSITIVE = frozenset({"bring", "give", "pick", "pour", "take", "throw", "fill", "heat"})
+_GOAL_RAW_FOR_BRING = frozenset(
+    {"to", "into", "onto", "back to", "back into", "back onto", "toward", "towards",
+     "up to", "back in", "back on"}
+)
+_SUBJECT_WORDS = frozenset({"is", "are", "was", "were", "seems", "looks", "be", "gets"})
+
+
+class Tokens:
+    """Corrected tokens plus the raw (uncorrected) tokens, for quoting speech."""
+
+    def __init__(self, toks: list[str], raw: list[str]) -> None:
+        self.t = toks
+        self.raw = raw
+
+
+# --- noun phrases --------------------------------------------------------------------------
+
+
+def _match_prep(toks: list[str], i: int, end: int) -> tuple[str, str, int] | None:
+    """(raw, canonical, length) of the preposition at i, if any."""
+    if i >= end or toks[i] not in _PREP_FIRST:
+        return None
+    for p in lx.PREPOSITIONS:
+        if tuple(toks[i : i + len(p)]) == p and i + len(p) <= end:
+            raw = " ".join(p)
+            return raw, lx.PREP_CANON.get(raw, raw), len(p)
+    return None
+
+
+def _number(tok: str) -> int | None:
+    if tok.isdigit():
+        return int(tok)
+    return lx.NUMBER_WORDS.get(tok)
+
+
+def parse_np(toks: list[str], i: int, end: int) -> tuple[NounPhrase | None, int]:
+    """Read a noun phrase starting at ``i``; returns (phrase or None, next index)."""
+    start = i
+    quantity: int | None = None
+    all_ = False
+    ordinal: int | None = None
+    det = None
+    while i < end and toks[i] in lx.ADVERBS and toks[i] not in {"that", "this"}:
+        i += 1
+    if i < end and toks[i] in {"something", "anything"}:
+        return NounPhrase(head="thing", raw=toks[i], generic=True), i + 1
+    if i < end and toks[i] in {"everything", "everyone"}:
+        np = NounPhrase(head=None, raw=toks[i], all=True, anaphor="them", plural=True)
+        if toks[i] == "everyone":
+            np = NounPhrase(head="person", raw=toks[i], person=True, all=True)
+        return np, i + 1
+    if i < end and toks[i] in lx.QUANTIFIERS_ALL:
+        all_ = True
+        i += 1
+        if i < end and toks[i] == "of":
+            i += 1
+        if i < end and toks[i] in {"them", "those", "these"} and (
+            i + 1 >= end or toks[i + 1] in _STOP or toks[i + 1] in _PREP_FIRST
+        ):
+            return NounPhrase(head=None, raw="all of them", all=True, anaphor="them",
+                              plural=True), i + 1
+    if i < end and toks[i] == "a" and i + 1 < end and toks[i + 1] in {"couple", "few", "pair"}:
+        quantity = 2 if toks[i + 1] != "few" else 3
+        i += 2
+        if i < end and toks[i] == "of":
+            i += 1
+    if i < end and (toks[i] in lx.DETERMINERS):
+        det = toks[i]
+        if det in {"that", "this", "those", "these"}:
+            nxt = toks[i + 1] if i + 1 < end else ""
+            if nxt == "one" or nxt == "ones":
+                return NounPhrase(head=None, raw=f"{det} {nxt}", anaphor="it"), i + 2
+            if not nxt or nxt in _STOP or nxt in _PREP_FIRST or (nxt in lx.VERB_BASE and (
+                nxt not in lx.COMMON_NOUNS
+            )):
+                ana = "them" if det in {"those", "these"} else "it"
+                return NounPhrase(head=None, raw=det, anaphor=ana), i + 1
+        i += 1
+    if i < end and toks[i] == "same":
+        i += 1
+        if i >= end or toks[i] in _STOP or toks[i] in _PREP_FIRST or toks[i] == "one":
+            return NounPhrase(head=None, raw="the same", anaphor="it"), i + (
+                1 if i < end and toks[i] == "one" else 0
+            )
+    if i < end and (n := _number(toks[i])) is not None and not (
+        toks[i] == "one" and (i + 1 >= end or toks[i + 1] in _STOP or toks[i + 1] in _PREP_FIRST)
+    ):
+        if n == 1 and toks[i] == "one" and i + 1 < end and toks[i + 1] == "of":
+            quantity = 1
+            i += 2
+            if i < end and toks[i] in lx.DETERMINERS:
+                i += 1
+        else:
+            quantity = n
+            i += 1
+            if i < end and toks[i] == "of":
+                i += 1
+                if i < end and toks[i] in lx.DETERMINERS:
+                    i += 1
+    if i < end and toks[i] in lx.ORDINALS and i + 1 < end and toks[i + 1] not in _STOP:
+        ordinal = lx.ORDINALS[toks[i]]
+        i += 1
+    if i < end and toks[i] in {"me", "us", "him", "her", "myself", "you"} and det is None:
+        return NounPhrase(head="person", raw=toks[i], person=True), i + 1
+    if i < end and toks[i] in {"it", "them"}:
+        return NounPhrase(head=None, raw=toks[i], anaphor=toks[i], all=all_,
+                          plural=toks[i] == "them"), i + 1
+    words: list[str] = []
+    while i < end:
+        t = toks[i]
+        if t in _STOP or t in _PREP_FIRST or t in {"of", "with", "for"}:
+            break
+        if t in lx.DETERMINERS or t in lx.QUANTIFIERS_ALL:
+            break
+        if t in lx.ADVERBS and t not in lx.COMMON_NOUNS:
+            i += 1
+            continue
+        if words and t in lx.VERB_BASE and t not in lx.COMMON_NOUNS and (
+            t not in lx.COLOURS and t not in lx.SIZES
+        ):
+            break
+        if not re.fullmatch(r"[a-z0-9]+", t):
+            break
+        if (words and t != "one" and (t.isdigit() or t in lx.NUMBER_WORDS)) or t in {
+            "is", "are", "was", "were", "me", "him", "us", "it", "them"
+        }:
+            break
+        words.append(t)
+        i += 1
+    # partitive "a piece of cake", "one of the cups", "the carton of milk"
+    if i < end and toks[i] == "of" and (
+        (words and singular(words[-1]) in lx.PARTITIVES) or (not words and quantity)
+    ):
+        inner, j = parse_np(toks, i + 1, end)
+        if inner is not None and inner.head:
+            inner.quantity = inner.quantity or quantity
+            inner.all = inner.all or all_
+            inner.raw = " ".join(toks[start:j])
+            return inner, j
+    if not words and not all_ and quantity is None:
+        return None, start  # nothing but a determiner
+    np = _make_np(words, det)
+    np.indefinite = det in {"a", "an", "any"}
+    np.quantity = quantity if quantity is None or quantity > 0 else None
+    np.all = all_
+    np.ordinal = ordinal
+    if i < end and toks[i] == "of":  # "a glass of water": keep the container as head
+        inner, j = parse_np(toks, i + 1, end)
+        if inner is not None:
+            np.pps.append(("of", inner))
+            i = j
+    np.raw = " ".join(toks[start:i])
+    return np, i
+
+
+def _make_np(words: list[str], det: str | None) -> NounPhrase:
+    mods = list(words)
+    head: str | None = None
+    plural = False
+    if len(mods) >= 2 and tuple(mods[-2:]) in lx.COMPOUND_HEADS:
+        head = lx.COMPOUND_HEADS[tuple(mods[-2:])]
+        mods = mods[:-2]
+    elif mods and tuple([mods[-2], singular(mods[-1])] if len(mods) >= 2 else ()) in (
+        lx.COMPOUND_HEADS
+    ):
+        head = lx.COMPOUND_HEADS[(mods[-2], singular(mods[-1]))]
+        plural = True
+        mods = mods[:-2]
+    elif mods:
+        last = mods[-1]
+        if last in lx.COLOURS or last in lx.SIZES or (last in lx.MATERIALS and (
+            last not in lx.COMMON_NOUNS
+        )):
+            head = None  # "the red" = "the red one"
+        elif last in {"one", "ones"}:
+            head = None
+            plural = last == "ones"
+            mods = mods[:-1]
+        else:
+            plural = is_plural(last)
+            head = singular(last)
+            mods = mods[:-1]
+    np = NounPhrase(head=head, mods=tuple(mods), plural=plural)
+    for w in mods:
+        if w in lx.COLOURS:
+            np.colour = lx.COLOUR_CANON.get(w, w)
+        elif w in lx.SIZES:
+            np.size = lx.SIZES[w]
+        elif w in lx.MATERIALS:
+            np.material = lx.MATERIALS[w]
+    if head is None:
+        np.anaphor = "one"
+    elif head in lx.PERSON_WORDS or head in {"people", "children", "kids"}:
+        np.person = True
+        np.mods = (*np.mods, head) if head not in {"me", "person", "us"} else np.mods
+        np.head = "person"
+    elif head in lx.ANIMAL_WORDS:
+        np.animal = True
+    elif head in lx.GENERIC_HEADS:
+        np.generic = True
+    if det in {"those", "these"}:
+        np.plural = True
+    return np
+
+
+# --- clauses -------------------------------------------------------------------------------
+
+
+def _strip_fillers(toks: list[str], s: int, e: int) -> tuple[int, int]:
+    changed = True
+    while changed and s < e:
+        changed = False
+        for p in lx.LEADING_FILLERS:
+            if tuple(toks[s : s + len(p)]) == p and s + len(p) <= e:
+                s += len(p)
+                changed = True
+                break
+        while s < e and toks[s] in {",", "'", '"'} and not (toks[s] == '"' and s + 1 < e):
+            s += 1
+            changed = True
+    changed = True
+    while changed and e > s:
+        changed = False
+        while e > s and toks[e - 1] in {",", ".", "!", "?", ";", ":"}:
+            e -= 1
+            changed = True
+        for p in lx.TRAILING_FILLERS:
+            if tuple(toks[e - len(p) : e]) == p and e - len(p) >= s:
+                e -= len(p)
+                changed = True
+                break
+    return s, e
+
+
+def _skip_adverbs(toks: list[str], i: int, e: int) -> int:
+    while i < e and toks[i] in lx.ADVERBS and toks[i] not in lx.COMMON_NOUNS:
+        i += 1
+    return i
+
+
+def _verb_at(toks: list[str], i: int, e: int) -> tuple[str, str, int, str] | None:
+    """(frame kind, base verb, tokens consumed, particle) for a verb at ``i``."""
+    if i >= e:
+        return None
+    base = lx.VERB_BASE.get(toks[i])
+    if base is None:
+        return None
+    for phrase, kind in sorted(lx.PHRASAL_VERBS.items(), key=lambda kv: -len(kv[0])):
+        if phrase[0] == base and tuple(toks[i + 1 : i + len(phrase)]) == phrase[1:] and (
+            i + len(phrase) <= e
+        ):
+            return kind, base, len(phrase), phrase[-1] if len(phrase) > 1 else ""
+    kind = lx.VERBS.get(base)
+    if kind is None:
+        return "unknown", base, 1, ""
+    return kind, base, 1, ""
+
+
+def _duration(toks: list[str], i: int, e: int) -> tuple[float | None, int]:
+    """"5 seconds", "a minute", "half a minute", "for 2.5 s" → seconds."""
+    j = i
+    if j < e and toks[j] == "for":
+        j += 1
+    if j < e and toks[j] == "another":
+        j += 1
+    mult = 1.0
+    if j < e and toks[j] == "half":
+        mult = 0.5
+        j += 1
+    amount: float | None = None
+    if j < e and toks[j] in {"a", "an", "one"}:
+        amount = 1.0
+        j += 1
+        if j < e and toks[j] in {"few", "couple"}:
+            amount = 3.0 if toks[j] == "few" else 2.0
+            j += 1
+            if j < e and toks[j] == "of":
+                j += 1
+    elif j < e and toks[j] == "few":
+        amount = 3.0
+        j += 1
+    elif j < e:
+        try:
+            amount = float(toks[j])
+            j += 1
+        except ValueError:
+            n = lx.NUMBER_WORDS.get(toks[j])
+            if n is not None:
+                amount = float(n)
+                j += 1
+                if j < e and toks[j] in lx.NUMBER_WORDS and lx.NUMBER_WORDS[toks[j]] < 10:
+                    amount += lx.NUMBER_WORDS[toks[j]]
+                    j += 1
+    if amount is None:
+        return None, i
+    if j < e and toks[j] in {"and", "a"} and j + 1 < e and toks[j + 1] in {"half", "a"}:
+        j += 2 if toks[j + 1] == "half" else 3
+        amount += 0.5
+    if j < e and toks[j] in lx.TIME_UNITS:
+        return min(amount * mult * lx.TIME_UNITS[toks[j]], 86_400.0), j + 1
+    if amount and j == e:
+        return min(amount * mult, 86_400.0), j  # "wait 5" → seconds
+    return None, i
+
+
+def _say_text(tk: Tokens, i: int, e: int) -> str:
+    raw = tk.raw
+    toks = tk.t
+    # prefer quoted speech
+    if '"' in toks[i:e]:
+        q = [k for k in range(i, e) if toks[k] == '"']
+        if len(q) >= 2:
+            return " ".join(raw[q[0] + 1 : q[1]]).strip()
+        return " ".join(raw[q[0] + 1 : e]).strip()
+    # drop an addressee: "tell me", "tell the person", "say to grandma"
+    j = i
+    if j < e and toks[j] == "to" and j + 1 < e:
+        np, k = parse_np(toks, j + 1, e)
+        if np is not None and np.person:
+            j = k
+    else:
+        np, k = parse_np(toks, j, e)
+        if np is not None and np.person and k < e:
+            j = k
+    while j < e and toks[j] in {"that", ":", ",", "saying", "to", "about"} and not (
+        toks[j] == "to" and j + 1 < e and lx.VERB_BASE.get(toks[j + 1]) is None
+    ):
+        j += 1
+    words = raw[j:e]
+    # drop a trailing addressee: "say hello to grandma"
+    for k in range(len(words) - 1, 0, -1):
+        if toks[j + k] == "to":
+            np, end = parse_np(toks, j + k + 1, e)
+            if np is not None and np.person and end == e:
+                words = words[:k]
+            break
+    return " ".join(w for w in words if w not in {'"'}).strip()
+
+
+def parse_condition(toks: list[str], s: int, e: int) -> Condition:
+    """"if the fridge is closed" / "unless the tv is off" / "if you see the cup"."""
+    negate = False
+    if toks[s] == "unless":
+        negate = True
+        s += 1
+    elif toks[s : s + 2] == ["only", "if"] or toks[s : s + 2] == ["in", "case"]:
+        s += 2
+    elif toks[s] in {"if", "when", "whenever"}:
+        s += 1
+    if s < e and toks[s] in {"you", "i"}:
+        j = s + 1
+        while j < e and toks[j] in {"are", "can", "do", "still", "already", "currently",
+                                    "could"}:
+            j += 1
+        if j < e and lx.VERB_BASE.get(toks[j], toks[j]) in {"hold", "have", "carry", "has"}:
+            np, _ = parse_np(toks, j + 1, e)
+            return Condition("holding", np, negate)
+        if j < e and toks[j] in {"not", "no"}:
+            negate = not negate
+            j += 1
+        if j < e and lx.VERB_BASE.get(toks[j], toks[j]) in {"see", "find", "spot", "notice",
+                                                            "detect"}:
+            np, _ = parse_np(toks, j + 1, e)
+            return Condition("visible", np, negate)
+        return Condition("visible", None, negate, unsupported=" ".join(toks[s:e]))
+    if s < e and toks[s] == "there" and s + 1 < e and toks[s + 1] in {"is", "are"}:
+        j = s + 2
+        if j < e and toks[j] in {"not", "no"}:
+            negate = not negate
+            j += 1
+        np, _ = parse_np(toks, j, e)
+        return Condition("visible", np, negate)
+    np, j = parse_np(toks, s, e)
+    while j < e and toks[j] not in _SUBJECT_WORDS:
+        j += 1
+    j += 1
+    while j < e and toks[j] in {"still", "already", "currently", "left", "being"}:
+        j += 1
+    if j < e and toks[j] in {"not", "no"}:
+        negate = not negate
+        j += 1
+    word = " ".join(toks[j : j + 2])
+    state = lx.STATE_WORDS.get(word) or (lx.STATE_WORDS.get(toks[j]) if j < e else None)
+    if state is None:
+        what = " ".join(toks[j:e]) or " ".join(toks[s:e])
+        return Condition("visible", np, negate, unsupported=what)
+    if negate and state in lx.STATE_NEGATION:
+        return Condition(lx.STATE_NEGATION[state], np, False)
+    return Condition(state, np, negate)
+
+
+def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> list[Frame]:
+    """Frames for tokens [s, e) of one clause (empty list for pure courtesy).
+
+    A clause without a verb that reads as a noun phrase reuses the ``previous`` clause's
+    verb ("pick up the blue cup, then the red one").
+    """
+    toks = tk.t
+    s, e = _strip_fillers(toks, s, e)
+    if s >= e:
+        return []
+    text = " ".join(toks[s:e])
+    # negative constraints ---------------------------------------------------------------
+    neg = None
+    for p in (("do", "not"), ("never",), ("avoid",), ("stay", "away", "from"),
+              ("keep", "away", "from"), ("without",), ("not",), ("no",), ("be", "careful",
+              "not", "to"), ("careful", "not", "to"), ("make", "sure", "not", "to"),
+              ("try", "not", "to"), ("do", "never"), ("dont",)):
+        if tuple(toks[s : s + len(p)]) == p:
+            neg = s + len(p)
+            break
+    if neg is not None:
+        return [_negated(tk, neg, e, text)]
+    if e - s >= 2 and toks[e - 1] == "alone" and lx.VERB_BASE.get(toks[s]) == "leave":
+        return [_negated(tk, s + 1, e - 1, text)]
+    # wishes and questions ---------------------------------------------------------------
+    for p in lx.WISH_PREFIXES:
+        if tuple(toks[s : s + len(p)]) == p and s + len(p) < e and toks[s + len(p)] != "to":
+            frame = Frame("bring", verb="bring", source_words=text)
+            frame.recipient = NounPhrase(head="person", raw="me", person=True)
+            _objects_and_pps(tk, s + len(p), e, frame)
+            return [frame]
+    for p in lx.FIND_QUESTIONS:
+        if tuple(toks[s : s + len(p)]) == p and s + len(p) < e:
+            frame = Frame("find", verb="find", source_words=text)
+            _objects_and_pps(tk, s + len(p), e, frame)
+            return [frame]
+    # "go and get", "go get", "come and help"
+    while e - s >= 2 and lx.VERB_BASE.get(toks[s]) in {"go", "come", "try"} and (
+        toks[s + 1] == "and" or (toks[s + 1] in lx.VERB_BASE and toks[s + 1] not in {"to"}
+                                 and lx.VERB_BASE[toks[s + 1]] not in {"go", "come"}
+                                 and toks[s + 1] not in _PARTICLES | {"back", "home"})
+    ):
+        s += 2 if toks[s + 1] == "and" else 1
+    v = _verb_at(toks, s, e)
+    if v is None:
+        np, _j = parse_np(toks, s, e)
+        if np is not None and previous is not None and previous.kind not in {
+            "unknown", "say", "wait", "avoid", "navigate"
+        } and previous.objects:
+            frame = Frame(previous.kind, verb=previous.verb, source_words=text)
+            frame.recipient = previous.recipient
+            _objects_and_pps(tk, s, e, frame)
+            if frame.target is None and previous.target is not None:
+                frame.target, frame.prep = previous.target, previous.prep
+            _settle(frame, previous.verb)
+            return [frame]
+        frame = Frame("unknown", verb=toks[s], source_words=text)
+        if np is not None and np.head and toks[s] not in lx.VERB_BASE and (
+            toks[s] in lx.DETERMINERS or np.head in lx.COMMON_NOUNS or np.colour or np.person
+        ):
+            frame.question = f"What should I do with the {np.phrase}?"
+        return [frame]
+    kind, base, n, particle = v
+    if base == "leave" and (s + n >= e or (toks[s + n] in {"home", "now", "the"} and (
+        s + n + 1 < e and toks[s + n + 1] in {"house", "room", "home"}
+    ))):
+        return []  # "before you leave": the operator leaving is not a task
+    frame = Frame(kind, verb=base, particle=particle or None, source_words=text)
+    i = _skip_adverbs(toks, s + n, e)
+    if kind == "say":
+        frame.text = _say_text(tk, i, e)
+        if not frame.text:
+            frame.question = "What should I say?"
+        return [frame]
+    if kind == "wait":
+        secs, j = _duration(toks, i, e)
+        frame.seconds = secs if secs is not None else lx.DEFAULT_WAIT_S
+        return [frame]
+    _objects_and_pps(tk, i, e, frame)
+    gapped = _gapping(tk, frame, base)
+    if gapped:
+        return gapped
+    _settle(frame, base)
+    return [frame]
+
+
+def _gapping(tk: Tokens, frame: Frame, base: str) -> list[Frame]:
+    """"put the cup on the table and the book on the shelf" → one frame per pair."""
+    if frame.kind not in {"place", "bring", "take", "pick"} or len(frame.objects) < 2:
+        return []
+    order = frame.object_pp_order
+    pps = frame.pps_seen
+    if len(order) != len(frame.objects) or order[0] != 0 or len(set(order)) != len(order):
+        return []
+    bounds = [*order, len(pps)]
+    clause_nps = {id(np) for _r, _c, np in pps}
+    for obj in frame.objects:  # undo the whole-clause PP assignment
+        obj.pps = [(c, np) for c, np in obj.pps if id(np) not in clause_nps]
+    out = []
+    for k, obj in enumerate(frame.objects):
+        mine = pps[bounds[k] : bounds[k + 1]]
+        if not any(c in lx.GOAL_PREPS for _r, c, _np in mine):
+            return []
+        f = Frame(frame.kind, verb=frame.verb, particle=frame.particle,
+                  source_words=frame.source_words, recipient=frame.recipient)
+        f.objects = [obj]
+        f.pps_seen = list(mine)
+        _assign_pps(f, list(mine))
+        _settle(f, base)
+        out.append(f)
+    return out
+
+
+def _negated(tk: Tokens, i: int, e: int, text: str) -> Frame:
+    toks = tk.t
+    i = _skip_adverbs(toks, i, e)
+    v = _verb_at(toks, i, e)
+    frame = Frame("avoid", verb=v[1] if v else "", negated=True, source_words=text)
+    if v is not None:
+        i += v[2]
+    elif i < e and toks[i] not in lx.DETERMINERS and i + 1 < e and toks[i] not in {
+        "the", "a"} and toks[i] not in lx.COMMON_NOUNS:
+        i += 1  # an unknown verb: "don't wobble the vase"
+    tmp = Frame("avoid")
+    _objects_and_pps(tk, i, e, tmp)
+    frame.objects = tmp.objects or ([tmp.target] if tmp.target else [])
+    if not frame.objects:
+        frame.objects = [np for _r, _c, np in tmp.pps_seen if np is not None][:1]
+    return frame
+
+
+def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
+    """Fill objects, recipient, goal and modifier PPs of ``frame`` from tokens [i, e)."""
+    toks = tk.t
+    pps: list[tuple[str, str, NounPhrase | None]] = []  # (raw prep, canonical, np)
+    objects: list[NounPhrase] = []
+    order: list[int] = []
+    i = _skip_adverbs(toks, i, e)
+    # indirect object: "bring me the cup", "give the dog the ball"
+    if frame.kind in {"bring", "give", "pick", "pour", "take", "throw", "heat", "fill"} or (
+        frame.verb in _DITRANSITIVE
+    ):
+        np, j = parse_np(toks, i, e)
+        if np is not None and (np.person or np.animal or toks[i] in {"him", "her", "us"}):
+            np2, _ = parse_np(toks, j, e)
+            if np2 is not None or j >= e or toks[j] in {"some", "something"}:
+                frame.recipient = np if (np.person or np.animal) else NounPhrase(
+                    head="person", raw=toks[i], person=True)
+                i = j
+    while i < e:
+        i = _skip_adverbs(toks, i, e)
+        if i >= e:
+            break
+        t = toks[i]
+        if t in {"and", ",", "or", "as", "well", "plus", "also"}:
+            i += 1
+            continue
+        if t in {"here", "there", "home"}:
+            pps.append(("to", "to", NounPhrase(head=t, raw=t, anaphor="there" if t == "there"
+                                               else None)))
+            i += 1
+            continue
+        if (t in _PARTICLES and (i + 1 >= e or toks[i + 1] in _STOP) and _match_prep(
+            toks, i, e
+        ) is None) or (t in _PARTICLES and i + 1 >= e):
+            frame.particle = t
+            if frame.verb in {"turn", "switch", "power", "shut"} and t in {"on", "off", "up",
+                                                                           "down"}:
+                frame.kind = "toggle_on" if t in {"on", "up"} else "toggle_off"
+                if frame.verb == "shut" and t == "down":
+                    frame.kind = "toggle_off"
+            elif frame.verb in {"throw", "toss", "chuck"} and t in {"away", "out"}:
+                frame.kind = "discard"
+            elif frame.verb == "pick" and t == "up":
+                frame.kind = "pick"
+            i += 1
+            continue
+        pp = _match_prep(toks, i, e)
+        if pp is not None:
+            raw, canon, n = pp
+            j = _skip_adverbs(toks, i + n, e)
+            if canon == "for" and frame.kind == "wait":
+                break
+            np, j2 = parse_np(toks, j, e)
+            if np is None and j < e and toks[j] in {"here", "there"}:
+                np = NounPhrase(head=toks[j], raw=toks[j],
+                                anaphor="there" if toks[j] == "there" else None)
+                j2 = j + 1
+            pps.append((raw, canon, np))
+            i = max(j2, i + n)
+            continue
+        if t in {"that", "which"} and i + 1 < e and toks[i + 1] in _SUBJECT_WORDS:
+            i += 2  # "the cup that is on the table"
+            continue
+        np, j = parse_np(toks, i, e)
+        if np is not None and j > i:
+            objects.append(np)
+            order.append(len(pps))  # how many PPs came before this object
+            i = j
+            continue
+        i += 1  # a word we cannot place: skip it
+    frame.objects = objects
+    frame.pps_seen = pps
+    frame.object_pp_order = order
+    _assign_pps(frame, pps)
+
+
+def _assign_pps(frame: Frame, pps: list[tuple[str, str, NounPhrase | None]]) -> None:
+    kind = frame.kind
+    goal_idx: int | None = None
+    if kind in {"place", "discard", "pour", "fill", "heat"} or (
+        kind == "throw"
+    ):
+        for k, (_raw, canon, np) in enumerate(pps):
+            if np is not None and canon in lx.GOAL_PREPS:
+                goal_idx = k
+    elif kind in {"bring", "take", "pick", "give", "push"}:
+        for k, (raw, canon, np) in enumerate(pps):
+            if np is not None and (raw in _GOAL_RAW_FOR_BRING or (
+                np.person and canon in {"to", "for"}) or np.head == "here"):
+                goal_idx = k
+    elif kind == "navigate":
+        for k, (_raw, canon, np) in enumerate(pps):
+            if np is not None and canon in {"to", "in", "near", "on", "front"}:
+                goal_idx = k
+                break
+    for k, (raw, canon, np) in enumerate(pps):
+        if np is None:
+            continue
+        if k == goal_idx:
+            frame.target = np
+            frame.prep = canon if raw not in {"to", "back to", "toward", "towards", "up to"} or (
+                kind == "navigate"
+            ) else "to"
+        elif canon == "with":
+            if frame.instrument is None:
+                frame.instrument = np
+        elif canon == "for" and np.person:
+            frame.recipient = frame.recipient or np
+        elif frame.objects:
+            for obj in frame.objects:
+                obj.pps.append((canon, np))
+        elif kind == "navigate" and frame.target is None:
+            frame.target = np
+            frame.prep = canon
+        elif kind in {"find", "open", "close", "wipe", "push", "toggle_on", "toggle_off"}:
+            frame.objects.append(np)  # "look in the fridge" → find fridge
+
+
+def _settle(frame: Frame, base: str) -> None:
+    """Fix up the frame kind from what was found (no object, here/there targets...)."""
+    kind = frame.kind
+    t = frame.target
+    if t is not None and t.head == "here" and kind in {"bring", "take", "pick", "give", "throw",
+                                                        "navigate"}:
+        frame.target = None
+        frame.recipient = NounPhrase(head="person", raw="here", person=True)
+        t = None
+    if kind in {"take", "pick"} and frame.target is not None:
+        frame.kind = kind = "bring"
+    if kind in {"take", "pick"} and frame.recipient is not None:
+        frame.kind = kind = "bring"
+    if kind == "take":
+        frame.kind = kind = "pick"
+    if kind == "place" and not frame.objects and frame.target is not None and base in {
+        "move", "return"
+    }:
+        frame.kind = "navigate"
+        return
+    if kind in {"bring", "place", "give"} and not frame.objects and frame.target is not None and (
+        base in {"get", "come"}
+    ):
+        frame.kind = "navigate"
+        return
+    if kind == "navigate":
+        if frame.target is None and frame.objects:
+            frame.target = frame.objects[0]
+            frame.objects = []
+        if frame.target is None and (base == "come" or frame.particle in {"here", "back"}):
+            frame.target = NounPhrase(head="person", raw="me", person=True)
+        if frame.target is None and frame.recipient is not None:
+            frame.target = frame.recipient
+        if frame.target is not None and frame.target.head == "home":
+            frame.target.head = "home"
+        if frame.target is None:
+            frame.question = "Where should I go?"
+        return
+    if kind == "fill":
+        # "fill the bowl with milk" → pour milk into bowl
+        if frame.objects:
+            frame.target, frame.prep = frame.objects[0], "in"
+        frame.objects = [frame.instrument] if frame.instrument is not None else []
+        frame.instrument = None
+        frame.kind = "pour"
+        if not frame.objects:
+            frame.question = "What should I fill it with?"
+        return
+    if kind == "throw":
+        if frame.target is not None and frame.target.head in {"bin", "trash", "garbage",
+                                                              "trash can", "garbage can"}:
+            frame.kind = "discard"
+        elif frame.recipient is not None or (frame.target is not None and frame.target.person):
+            frame.kind = "give"  # "throw the ball to me": hand it over (safety checks first)
+            frame.recipient = frame.recipient or frame.target
+            frame.target = None
+        return
+    if not frame.objects and kind not in {"unknown"}:
+        what = {"bring": "bring", "pick": "pick up", "place": "put", "give": "give",
+                "open": "open", "close": "close", "toggle_on": "turn on",
+                "toggle_off": "turn off", "wipe": "clean", "pour": "pour", "find": "find",
+                "push": "push", "discard": "throw away", "heat": "heat"}.get(kind, base)
+        if frame.recipient is not None and frame.recipient.animal is False and kind == "wipe":
+            frame.objects = [frame.recipient]
+            frame.recipient = None
+            return
+        frame.question = f"What should I {what}?"
+        return
+    if kind == "place" and frame.target is None and frame.particle not in {"down"} and (
+        base not in {"drop", "set"}
+    ):
+        obj = frame.objects[0]
+        frame.question = f"Where should I put the {obj.resolved().head or obj.phrase}?"

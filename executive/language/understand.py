@@ -1,0 +1,379 @@
+"""The pipeline: text → Understanding (ok plan, refusal, question or infeasibility)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from executive.language import lexicon as lx
+from executive.language import safety
+from executive.language.clauses import assign_roles, execution_order, split
+from executive.language.expand import Expander, Need, head_of
+from executive.language.frames import Frame, NounPhrase
+from executive.language.grounding import Grounder
+from executive.language.normalise import Vocabulary, clean, tokenize_pairs
+from executive.language.parse import Tokens, parse_clause, parse_condition, parse_np
+from executive.plan import Constraint, Plan
+from executive.world_model import WorldModel
+
+Status = Literal["ok", "refused", "clarify", "infeasible"]
+ASK_WHAT = "What would you like me to do?"
+_REMARK_STARTS = [p.split() for p in ("i am", "we are", "it is", "that is", "this is", "i feel",
+                                      "i think", "i have", "we have", "there is", "i was",
+                                      "oh no", "oh well", "you are", "he is", "she is")]
+
+
+@dataclass
+class Understanding:
+    status: Status
+    plan: Plan | None = None
+    question: str | None = None
+    reason: str | None = None
+    candidates: list[str] = field(default_factory=list)
+    hazard: str | None = None
+
+    def to_plan_json(self) -> dict[str, Any]:
+        steps = []
+        if self.status == "ok" and self.plan is not None:
+            for s in self.plan.steps:
+                steps.append({
+                    "skill": s.skill,
+                    "object": s.params.get("object_head") if s.object is not None else None,
+                    "target": s.params.get("target_head") if s.target is not None else None,
+                })
+        return {"status": self.status, "steps": steps, "question": self.question,
+                "reason": self.reason}
+
+
+# --- vocabulary cache ------------------------------------------------------------------------
+_VOCABS: dict[tuple[str, ...], Vocabulary] = {}
+
+
+def _vocabulary(world: WorldModel | None) -> Vocabulary:
+    names: tuple[str, ...] = ()
+    if world is not None:
+        names = tuple(sorted({n.lower() for e in world.entities() for n in e.names}))
+    vocab = _VOCABS.get(names)
+    if vocab is None:
+        if len(_VOCABS) > 16:
+            _VOCABS.clear()
+        vocab = _VOCABS[names] = Vocabulary(names)
+    return vocab
+
+
+# --- anaphora --------------------------------------------------------------------------------
+_SWITCHABLE = frozenset([
+    "tv", "television", "lamp", "light", "lights", "stove", "oven", "microwave", "radio", "fan",
+    "computer", "laptop", "heater", "kettle", "toaster", "dishwasher",
+])
+
+
+class _Mentions:
+    """Noun phrases in textual order, for pronoun resolution.
+
+    "it/that/them" take the most recent *compatible* mention: something with a door for
+    open/close, a switch for toggles, a graspable object for manipulation, a place for a
+    goal (never the frame's own object); the direct objects of earlier clauses are preferred
+    over their goals. "there" is the most recent place. "the red one" borrows the head of the
+    most recent object.
+    """
+
+    def __init__(self, grounder: Grounder | None) -> None:
+        self.items: list[tuple[NounPhrase, str, int]] = []  # (phrase, role, frame number)
+        self.places: list[NounPhrase] = []
+        self.g = grounder
+        self.frame_no = 0
+
+    def _kind(self, np: NounPhrase) -> str:
+        if np.person:
+            return "person"
+        if self.g is not None:
+            cands = self.g.candidates(np)
+            if cands:
+                return cands[0].kind
+        head = np.head or ""
+        if head in lx.ROOM_NOUNS or head.endswith("room"):
+            return "room"
+        return "fixture" if head in lx.FIXTURE_NOUNS else "object"
+
+    def _ok(self, np: NounPhrase, want: str) -> bool:
+        k = self._kind(np)
+        if k == "person":
+            return False
+        if want == "object":
+            return k == "object"
+        if want == "place":
+            return k != "object"
+        if want == "openable":
+            if self.g is not None:
+                c = self.g.candidates(np)
+                return bool(c) and c[0].door
+            return (np.head or "") in lx.OPENABLE_NOUNS
+        if want == "switch":
+            if self.g is not None:
+                c = self.g.candidates(np)
+                return bool(c) and c[0].switch
+            return (np.head or "") in _SWITCHABLE
+        return True
+
+    def resolve(self, np: NounPhrase | None, want: str, role: str = "object") -> None:
+        if np is None:
+            return
+        for _c, sub in np.pps:
+            self.resolve(sub, "place", "place")
+        own = self.frame_no if role == "target" else -1
+        if np.anaphor in {"it", "them"} and np.antecedent is None:
+            pool = [(m, r) for m, r, f in reversed(self.items) if f != own]
+            if np.anaphor == "them":
+                plural = [(m, r) for m, r in pool if (m.plural or m.all or (m.quantity or 0) > 1)]
+                pool = plural + [p for p in pool if p not in plural]
+            pick = None
+            if want in {"any", "object"}:
+                pick = next((m for m, r in pool if r == "object" and self._ok(m, want)), None)
+            if pick is None:
+                pick = next((m for m, _r in pool if self._ok(m, want)), None)
+            if pick is None:
+                pick = next((m for m, _r in pool if self._ok(m, "any")), None)
+            np.antecedent = pick
+            if np.all and pick is not None:
+                pick.all = True
+        elif np.anaphor == "there" and np.antecedent is None:
+            np.antecedent = self.places[-1] if self.places else None
+        elif np.anaphor == "one":
+            pool = [m.resolved() for m, _r, f in reversed(self.items) if f != own]
+            pick = next((m for m in pool if m.head and not m.person and not m.generic
+                         and self._kind(m) == "object"), None)
+            if pick is not None:
+                np.head = pick.head
+                np.anaphor = None
+                if not np.mods and not np.pps and np.quantity is None and not np.all:
+                    np.quantity = 1
+        if np.anaphor is None:
+            if want == "place":
+                self.places.append(np)
+            self.items.append((np, role, self.frame_no))
+
+    def frame(self, f: Frame) -> None:
+        self.frame_no += 1
+        want = {"open": "openable", "close": "openable", "toggle_on": "switch",
+                "toggle_off": "switch", "navigate": "any", "find": "any",
+                "wipe": "any", "push": "any", "avoid": "any"}.get(f.kind, "object")
+        if f.condition is not None and f.condition.entity is not None and f.textual < 0:
+            self.resolve(f.condition.entity, want)
+        for np in f.objects:
+            self.resolve(np, want)
+        self.resolve(f.recipient, "any", "recipient")
+        self.resolve(f.target, "place", "target")
+        self.resolve(f.instrument, "object", "instrument")
+        if f.condition is not None and f.condition.entity is not None and f.textual >= 0:
+            ent = f.condition.entity
+            if ent.anaphor in {"it", "them"} and ent.antecedent is None:
+                ent.antecedent = f.objects[0] if f.objects else f.target
+            else:
+                self.resolve(ent, want)
+
+
+# --- pipeline --------------------------------------------------------------------------------
+
+
+def understand(text: str, world: WorldModel | None = None,
+               answer: str | None = None) -> Understanding:
+    """Turn an instruction into a plan, a refusal, a question or an infeasibility report.
+
+    Never raises: anything unexpected becomes ``infeasible`` with the reason.
+    """
+    try:
+        return _understand(text, world, answer)
+    except Exception as e:  # pragma: no cover - the last line of defence
+        return Understanding("infeasible", reason=f"I could not understand that ({type(e).__name__}).")
+
+
+def _tokens(text: str, vocab: Vocabulary) -> Tokens:
+    pairs = tokenize_pairs(clean(text if isinstance(text, str) else str(text), keep_case=True))
+    return Tokens([vocab.correct(low) for low, _raw in pairs], [raw for _low, raw in pairs])
+
+
+def _parse_answer(answer: str | None, vocab: Vocabulary) -> NounPhrase | None:
+    if not answer:
+        return None
+    tk = _tokens(answer, vocab)
+    toks = [t for t in tk.t if t not in {".", "!", ",", "?"}]
+    for p in (["i", "mean"], ["i", "meant"], ["i", "want"], ["it", "is"], ["that", "is"],
+              ["please"], ["use"], ["take"], ["get"], ["bring"], ["the", "one"], ["one"],
+              ["the", "ones"]):
+        if toks[: len(p)] == p:
+            toks = toks[len(p):]
+    if not toks:
+        return None
+    if toks[0] in {"all", "both", "everything", "each"}:
+        return NounPhrase(head=None, all=True)
+    if toks[0] in {"any", "anyone", "whichever", "either"} or toks[:2] == ["does", "not"]:
+        return NounPhrase(head="any")
+    frame = Frame("answer")
+    from executive.language.parse import _objects_and_pps  # local: parser internals
+
+    _objects_and_pps(Tokens(toks, toks), 0, len(toks), frame)
+    np = frame.objects[0] if frame.objects else NounPhrase(head=None)
+    if np.head is None and toks and toks[0] in lx.ORDINALS:
+        np.ordinal = lx.ORDINALS[toks[0]]
+    if not frame.objects:
+        np.pps = [(canon, sub) for _raw, canon, sub in frame.pps_seen if sub is not None]
+    if np.head is None and not np.pps and np.colour is None and np.size is None and (
+        np.material is None and np.ordinal is None
+    ):
+        np2, _ = parse_np(toks, 0, len(toks))
+        return np2
+    return np
+
+
+def _understand(text: str, world: WorldModel | None, answer: str | None) -> Understanding:
+    vocab = _vocabulary(world)
+    tk = _tokens(text, vocab)
+    toks = tk.t
+    if not any(t.isalnum() for t in toks):
+        return Understanding("clarify", question=ASK_WHAT, reason="empty instruction")
+    source = clean(text)[:500]
+
+    hazard = safety.check_text(toks)
+    if hazard is not None:
+        return Understanding("refused", reason=hazard.reason, hazard=hazard.hazard)
+
+    segs = split(toks)
+    assign_roles(toks, segs)
+    keys = execution_order(segs)
+    frames: list[Frame] = []
+    conds: list[tuple[int, object]] = []
+    per_seg: list[list[Frame]] = []
+    for k, seg in enumerate(segs):
+        if seg.role == "cond":
+            if seg.start < seg.end:
+                conds.append((k, parse_condition(toks, seg.start, seg.end)))
+            per_seg.append([])
+            continue
+        fs = parse_clause(tk, seg.start, seg.end, frames[-1] if frames else None)
+        for f in fs:
+            f.order = keys[k]
+            f.textual = k
+        per_seg.append(fs)
+        frames.extend(fs)
+    for k, cond in conds:
+        j = k + segs[k].cond_attach
+        if 0 <= j < len(per_seg) and per_seg[j]:
+            target = per_seg[j][0]
+            target.condition = cond  # type: ignore[assignment]
+            if segs[k].cond_attach > 0:
+                target.textual = -1  # the condition was said first: it is an antecedent
+
+    grounder = Grounder(world) if world is not None else None
+    mentions = _Mentions(grounder)
+    for f in frames:
+        mentions.frame(f)
+        if f.textual == -1:
+            f.textual = 0
+    # place questions need the resolved object
+    for f in frames:
+        if f.question and f.question.startswith("Where should I put") and f.objects:
+            f.question = f"Where should I put the {head_of(f.objects[0])}?"
+    frames.sort(key=lambda f: f.order)
+    _bring_then_use(frames)
+
+    constraints = []
+    actions = []
+    for f in frames:
+        if f.kind == "avoid":
+            constraints.extend(f.objects)
+        else:
+            actions.append(f)
+
+    # safety on the parsed plan, before the world is consulted
+    rough = _expand(actions, constraints, None, None, None, source)
+    if isinstance(rough, Understanding) and rough.status != "ok":
+        plan0 = None
+    else:
+        plan0 = rough.plan if isinstance(rough, Understanding) else None
+    if plan0 is not None:
+        hazard = safety.check_plan(plan0, None)
+        if hazard is not None:
+            return Understanding("refused", reason=hazard.reason, hazard=hazard.hazard)
+
+    # remarks ("I'm thirsty, bring me the milk") are not requests when a request follows
+    remarks = [f for f in actions if f.kind == "unknown" and not f.question
+               and f.source_words.split()[:2] in _REMARK_STARTS]
+    if remarks and len(remarks) < len(actions):
+        actions = [f for f in actions if f not in remarks]
+    unknown = [f for f in actions if f.kind == "unknown"]
+    asking = [f for f in unknown if f.question]
+    if asking and len(asking) == len(unknown):
+        return Understanding("clarify", question=asking[0].question)
+    if unknown:
+        verb = unknown[0].verb
+        if verb in lx.INFEASIBLE_VERBS or verb in lx.VERB_BASE:
+            why = f"I can't {verb}: I have no skill for that."
+        elif not any(f.kind != "unknown" for f in actions):
+            why = f"I don't understand '{unknown[0].source_words[:60]}'."
+        else:
+            why = f"I don't know how to '{verb}'."
+        return Understanding("infeasible", reason=why)
+    for f in actions:
+        if f.condition is not None and f.condition.unsupported:
+            return Understanding(
+                "infeasible",
+                reason=f"I can't check whether {f.condition.unsupported}: I can only check "
+                "open, closed, on, off, holding and visible.")
+    for f in actions:
+        if f.question:
+            return Understanding("clarify", question=f.question)
+    if not actions and not constraints:
+        return Understanding("clarify", question=ASK_WHAT, reason="no action found")
+    if isinstance(rough, Understanding) and rough.status != "ok":
+        return rough
+
+    if world is None:
+        return rough  # type: ignore[return-value]
+    ans = _parse_answer(answer, vocab)
+    res = _expand(actions, constraints, grounder, ans, world.holding(), source)
+    if res.status == "ok" and res.plan is not None:
+        hazard = safety.check_plan(res.plan, world)
+        if hazard is not None:
+            return Understanding("refused", reason=hazard.reason, hazard=hazard.hazard)
+    return res
+
+
+def _expand(actions: list[Frame], constraints: list[NounPhrase], grounder: Grounder | None,
+            answer: NounPhrase | None, holding: str | None, source: str) -> Understanding:
+    ex = Expander(grounder, answer, holding)
+    try:
+        cons = []
+        for np in constraints:
+            for ref in ex.refs(np):
+                cons.append(Constraint("avoid", ref.value))
+        for f in actions:
+            if f.kind == "unknown" or f.question:
+                continue
+            ex.frame(f)
+    except Need as need:
+        if need.status == "clarify":
+            return Understanding("clarify", question=need.message, candidates=need.candidates)
+        return Understanding("infeasible", reason=need.message)
+    avoid = {c.object for c in cons}
+    for st in ex.steps:
+        if st.object in avoid and st.skill in {"pick", "place", "give", "pour", "push", "wipe"}:
+            return Understanding("infeasible", reason=f"You asked me not to touch the "
+                                                      f"{st.params.get('object_head')}, but the "
+                                                      "task needs it.")
+    plan = Plan(tuple(ex.steps), tuple(dict.fromkeys(cons)), source)
+    return Understanding("ok", plan=plan)
+
+
+def _bring_then_use(frames: list[Frame]) -> None:
+    """"get the cups and put them in the sink": the get only picks (no hand-over)."""
+    for k, f in enumerate(frames):
+        if f.kind != "bring" or f.target is not None or f.recipient is not None:
+            continue
+        mine = {id(np) for np in f.objects}
+        for later in frames[k + 1 :]:
+            if later.kind in {"place", "give", "pour", "discard", "heat", "bring", "throw"} and any(
+                id(np.resolved()) in mine for np in later.objects
+            ):
+                f.kind = "pick"
+                break

@@ -1,0 +1,208 @@
+"""The CLI's observability parts (``executive.cli`` only adds arguments and dispatches here).
+
+``run … --log FILE | --no-log``, ``run … --view``, ``view [FILE]``, ``replay FILE``,
+``log summary FILE [--json]``, ``status``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PORT = 8765
+
+
+def default_log_dir() -> Path:
+    return Path(os.environ.get("EXECUTIVE_LOG_DIR", "logs"))
+
+
+# -- arguments ------------------------------------------------------------------------------------
+def add_run_arguments(run: argparse.ArgumentParser) -> None:
+    g = run.add_argument_group("observability")
+    g.add_argument("--log", type=Path, metavar="FILE",
+                   help="write the MCAP execution log here (default: one file per run in ./logs/)")
+    g.add_argument("--no-log", action="store_true", help="do not write an execution log")
+    g.add_argument("--view", action="store_true", help="serve the live tree viewer during the run")
+    _server_arguments(g)
+    g.add_argument("--allow-control", action="store_true",
+                   help="let the viewer's HTTP API cancel the goal and latch/reset the e-stop (token needed)")
+    g.add_argument("--token", help="control token (default: generated and printed)")
+    g.add_argument("--linger", type=float, default=None, metavar="S",
+                   help="keep the viewer up S seconds after the run (default: until Ctrl-C on a terminal)")
+
+
+def _server_arguments(p: Any) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="viewer address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT,
+                   help=f"viewer port (default {DEFAULT_PORT}; 0 = any free port)")
+
+
+def add_subcommands(sub: Any) -> None:
+    for name, helptext in (("view", "serve the tree viewer for a recorded run (or the log directory)"),
+                           ("replay", "replay a recorded run in the viewer (alias of view FILE)")):
+        v = sub.add_parser(name, help=helptext)
+        v.add_argument("file", nargs="?" if name == "view" else None, type=Path, help="an MCAP execution log")
+        _server_arguments(v)
+        v.add_argument("--log-dir", type=Path, default=None,
+                       help="directory of logs to list (default ./logs)")
+        v.add_argument("--serve-for", type=float, default=None, metavar="S", help="stop after S seconds")
+    log = sub.add_parser("log", help="execution logs")
+    lsub = log.add_subparsers(dest="log_cmd", required=True)
+    summ = lsub.add_parser("summary", help="failure analysis of a recorded run")
+    summ.add_argument("file", type=Path)
+    summ.add_argument("--json", action="store_true", help="one JSON object")
+    st = sub.add_parser("status", help="query a running viewer's /status")
+    _server_arguments(st)
+    st.add_argument("--timeout", type=float, default=3.0)
+
+
+# -- run --------------------------------------------------------------------------------------------
+class _Observed:
+    def __init__(self) -> None:
+        self.sink: Any = None
+        self.writer: Any = None
+        self.server: Any = None
+        self.log_path: Path | None = None
+
+
+def execute(args: argparse.Namespace, backend: Any, config: Any, compiled: Any) -> tuple[Any, Any]:
+    """Run ``compiled`` with the snapshot sink, the MCAP log and the viewer as asked."""
+    from executive.runtime import GoalHandle, Runtime
+
+    want_log = not getattr(args, "no_log", False)
+    want_view = getattr(args, "view", False)
+    if not want_log and not want_view:
+        runtime = Runtime(backend, config)
+        return runtime.execute(compiled), runtime
+
+    from executive.observe.mcap_log import default_log_path, open_run_log
+    from executive.observe.snapshot import SnapshotSink
+
+    obs = _Observed()
+    obs.sink = SnapshotSink(fault_events=getattr(backend, "fault_events", None),
+                            target_rate_hz=config.rate_hz)
+    runtime = Runtime(backend, config, sinks=[obs.sink])
+    camera = getattr(getattr(runtime, "ports", None), "camera", None)
+    if camera is not None and hasattr(camera, "image"):
+        obs.sink.camera = camera.image
+    runtime.gate.forwarded = []
+    goal = GoalHandle()
+    try:
+        if want_log:
+            obs.log_path = Path(args.log) if args.log else default_log_path(default_log_dir())
+            meta = {"plan": str(getattr(args, "plan", "") or ""),
+                    "instruction": getattr(args, "instruction", "") or "",
+                    "seed": args.seed, "clock": config.clock, "rate_hz": config.rate_hz,
+                    "faults": getattr(args, "faults", ""), "argv": " ".join(sys.argv[1:])}
+            obs.writer = open_run_log(obs.sink, obs.log_path, metadata=meta)
+            print(f"executive: log: {obs.log_path}", file=sys.stderr, flush=True)
+        if want_view:
+            from executive.observe.server import ViewerServer
+
+            controls = {"cancel": goal.cancel, "estop": lambda: runtime.gate.estop("operator (viewer)"),
+                        "reset": runtime.gate.reset}
+            obs.server = ViewerServer(
+                obs.sink, log_dir=obs.log_path.parent if obs.log_path else None,
+                default_file=obs.log_path.name if obs.log_path else None, host=args.host, port=args.port,
+                allow_control=args.allow_control, token=args.token, controls=controls,
+                target_rate_hz=config.rate_hz, gate=runtime.gate)
+            url = obs.server.start()
+            print(f"executive: viewer: {url}", file=sys.stderr, flush=True)
+            if args.allow_control:
+                print(f"executive: control token (header X-Executive-Token): {obs.server.token}",
+                      file=sys.stderr, flush=True)
+        outcome = runtime.execute(compiled, goal)
+    finally:
+        if obs.writer is not None:
+            obs.writer.close()
+    if obs.server is not None:
+        _linger(obs.server, args.linger)
+    return outcome, runtime
+
+
+def _linger(server: Any, linger: float | None) -> None:
+    if linger is None:
+        linger = float("inf") if sys.stdin.isatty() else 0.0
+    try:
+        if linger > 0:
+            if linger == float("inf"):
+                print(f"executive: run finished; viewer still at {server.url} (Ctrl-C to quit)",
+                      file=sys.stderr, flush=True)
+            deadline = time.monotonic() + linger
+            while server.running and time.monotonic() < deadline:
+                time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+        else:
+            time.sleep(server.push_interval_s * 3)  # let connected pages get the final state
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+# -- view / replay ------------------------------------------------------------------------------
+def view(args: argparse.Namespace) -> int:
+    from executive.observe.server import ViewerServer
+
+    f: Path | None = args.file
+    if f is not None:
+        if not f.is_file():
+            print(f"executive: error: no such log file: {f}", file=sys.stderr)
+            return 2
+        log_dir, default = f.resolve().parent, f.name
+    else:
+        log_dir, default = (args.log_dir or default_log_dir()), None
+    server = ViewerServer(None, log_dir=log_dir, default_file=default, host=args.host, port=args.port)
+    try:
+        url = server.start()
+    except RuntimeError as e:
+        print(f"executive: error: {e}", file=sys.stderr)
+        return 2
+    print(f"executive: viewer: {url}" + (f"?file={default}" if default else ""), file=sys.stderr, flush=True)
+    try:
+        server.wait(args.serve_for)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return 0
+
+
+def log_summary(args: argparse.Namespace) -> int:
+    from executive.observe.mcap_log import read_log
+    from executive.observe.summary import format_text, summarise
+
+    if not args.file.is_file():
+        print(f"executive: error: no such log file: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        data = read_log(args.file)
+        if not data.snapshots and data.error:
+            raise ValueError(data.error)
+        s = summarise(data)
+    except Exception as e:  # not an MCAP file, or nothing readable
+        print(f"executive: error: cannot read {args.file}: {type(e).__name__}: {e}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(s))
+    else:
+        sys.stdout.write(format_text(s))
+    return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    url = f"http://{args.host}:{args.port}/status"
+    try:
+        with urllib.request.urlopen(url, timeout=args.timeout) as r:
+            body = json.loads(r.read().decode())
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        print(f"executive: error: no viewer/status at {url}: {e}", file=sys.stderr)
+        return 1
+    print(json.dumps(body, indent=2))
+    return 0 if body.get("alive", True) else 1

@@ -1,0 +1,275 @@
+"""The execution log: one MCAP file per run, written as the run goes, readable after a crash.
+
+Channels (JSON message encoding, JSON Schemas, so Foxglove opens the file):
+
+* ``/snapshots`` — every tick's snapshot (``snapshot.schema.json``)
+* ``/events`` — one message per event (retries, recoveries, faults, guard trips, rejected
+  commands, aborts)
+* ``/camera`` — downsampled camera frames as ``foxglove.CompressedImage`` (base64 PNG)
+* ``/actions`` — commands the safety gate forwarded to the actuators
+* ``/outcome`` — the goal's outcome (the CLI's ``--json`` object)
+
+A background thread drains a bounded :class:`~executive.observe.snapshot.DropQueue` (the tick
+loop never waits) and closes the current chunk, flushes and fsyncs at least every
+``flush_interval_s`` (default 0.5 s), so a run killed with SIGKILL leaves a file readable up to
+its last flush. :func:`read_log` reads such a truncated file (non-seeking stream, stops at the
+broken end).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import struct
+import threading
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from executive.observe.snapshot import DropQueue, SnapshotSink, jsonable
+
+SCHEMA_DIR = Path(__file__).resolve().parent
+TOPICS = ("/snapshots", "/events", "/camera", "/actions", "/outcome")
+
+EVENT_SCHEMA = {
+    "type": "object", "title": "bt_executive.Event",
+    "required": ["kind", "source", "t", "tick"],
+    "properties": {"kind": {"type": "string"}, "source": {"type": "string"},
+                   "t": {"type": ["number", "string"]}, "tick": {"type": "integer"},
+                   "step": {"type": ["string", "null"]}, "reason": {"type": "string"},
+                   "message": {"type": "string"}},
+}
+ACTION_SCHEMA = {
+    "type": "object", "title": "bt_executive.Action",
+    "required": ["tick", "t", "kind", "values"],
+    "properties": {"tick": {"type": "integer"}, "t": {"type": "number"},
+                   "kind": {"enum": ["base", "arm", "torque", "ee"]},
+                   "values": {"type": "array", "items": {"type": "number"}}},
+}
+OUTCOME_SCHEMA = {
+    "type": "object", "title": "bt_executive.Outcome",
+    "required": ["outcome", "reason_code", "message"],
+    "properties": {"outcome": {"enum": ["succeeded", "aborted", "cancelled", "refused", "clarify"]},
+                   "reason_code": {"type": "string"}, "message": {"type": "string"},
+                   "ticks": {"type": "integer"}, "steps": {"type": "array"}},
+}
+#: foxglove.CompressedImage, JSON encoding (bytes as base64 strings).
+COMPRESSED_IMAGE_SCHEMA = {
+    "title": "foxglove.CompressedImage", "type": "object",
+    "properties": {
+        "timestamp": {"type": "object", "title": "time",
+                      "properties": {"sec": {"type": "integer", "minimum": 0},
+                                     "nsec": {"type": "integer", "minimum": 0, "maximum": 999999999}}},
+        "frame_id": {"type": "string"},
+        "data": {"type": "string", "contentEncoding": "base64"},
+        "format": {"type": "string"},
+    },
+}
+
+
+def snapshot_schema() -> dict[str, Any]:
+    return json.loads((SCHEMA_DIR / "snapshot.schema.json").read_text(encoding="utf-8"))
+
+
+def png_bytes(img: Any) -> bytes:
+    """A minimal PNG encoder (RGB uint8, H×W×3) on zlib: no imaging library needed."""
+    h, w = int(img.shape[0]), int(img.shape[1])
+    raw = b"".join(b"\x00" + img[r].tobytes() for r in range(h))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+
+
+def _stamp(t: float) -> dict[str, int]:
+    t = max(0.0, float(t))
+    sec = int(t)
+    return {"sec": sec, "nsec": min(999_999_999, round((t - sec) * 1e9))}
+
+
+def default_log_path(log_dir: str | Path = "logs") -> Path:
+    d = Path(log_dir)
+    return d / f"run-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.mcap"
+
+
+class McapLogWriter:
+    """Writes one run to ``path`` from its own thread, fed by a bounded queue."""
+
+    def __init__(self, path: str | Path, flush_interval_s: float = 0.5, queue_size: int = 8192,
+                 metadata: dict[str, Any] | None = None, chunk_size: int = 64 * 1024) -> None:
+        from mcap.writer import CompressionType, Writer
+
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.flush_interval_s = flush_interval_s
+        self.queue = DropQueue(queue_size)
+        self._f = open(self.path, "wb")  # noqa: SIM115 - owned by the writer thread until close()
+        self._w = Writer(self._f, chunk_size=chunk_size, compression=CompressionType.NONE)
+        self._w.start(profile="", library="bt-executive")
+        enc = "jsonschema"
+        sid = {
+            "/snapshots": self._w.register_schema("bt_executive.Snapshot", enc,
+                                                  json.dumps(snapshot_schema()).encode()),
+            "/events": self._w.register_schema("bt_executive.Event", enc, json.dumps(EVENT_SCHEMA).encode()),
+            "/camera": self._w.register_schema("foxglove.CompressedImage", enc,
+                                               json.dumps(COMPRESSED_IMAGE_SCHEMA).encode()),
+            "/actions": self._w.register_schema("bt_executive.Action", enc,
+                                                json.dumps(ACTION_SCHEMA).encode()),
+            "/outcome": self._w.register_schema("bt_executive.Outcome", enc,
+                                                json.dumps(OUTCOME_SCHEMA).encode()),
+        }
+        self._ch = {t: self._w.register_channel(t, "json", sid[t]) for t in TOPICS}
+        if metadata:
+            self._w.add_metadata("run", {str(k): str(v) for k, v in metadata.items()})
+        self._seq = 0
+        self.messages = 0
+        self.flushes = 0
+        self.last_flush_wall = time.time()
+        self.errors = 0
+        self.last_error: str | None = None
+        self._flush()
+        self._thread = threading.Thread(target=self._loop, name="mcap-log", daemon=True)
+        self._thread.start()
+
+    @property
+    def dropped(self) -> int:
+        return self.queue.dropped
+
+    def attach(self, sink: SnapshotSink) -> McapLogWriter:
+        """Feed this writer from a snapshot sink (replaces the default queue)."""
+        self.queue = sink.subscribe(self.queue.maxsize)
+        return self
+
+    # -- writer thread ---------------------------------------------------------------------
+    def _loop(self) -> None:
+        next_flush = time.monotonic() + self.flush_interval_s
+        while True:
+            item = self.queue.get(timeout=max(0.01, next_flush - time.monotonic()))
+            if item is not None:
+                topic, payload = item
+                if topic == "close":
+                    break
+                try:
+                    self._write(topic, payload)
+                except Exception as e:  # a bad record must not end the log
+                    self.errors += 1
+                    self.last_error = f"{type(e).__name__}: {e}"
+            if time.monotonic() >= next_flush:
+                self._flush()
+                next_flush = time.monotonic() + self.flush_interval_s
+        try:
+            self._w.finish()
+        finally:
+            self._f.flush()
+            os.fsync(self._f.fileno())
+            self._f.close()
+
+    def _msg(self, topic: str, obj: Any, wall: float) -> None:
+        ns = int(wall * 1e9)
+        self._w.add_message(self._ch[topic], log_time=ns, publish_time=ns, sequence=self._seq,
+                            data=json.dumps(obj, separators=(",", ":"), allow_nan=False).encode())
+        self._seq += 1
+        self.messages += 1
+
+    def _write(self, topic: str, payload: Any) -> None:
+        if topic == "snapshot":
+            wall = float(payload.get("tick_stats", {}).get("wall_time") or time.time())
+            self._msg("/snapshots", payload, wall)
+            for ev in payload.get("events", ()):
+                self._msg("/events", ev, wall)
+            for a in payload.get("actions", ()):
+                self._msg("/actions", {"tick": payload["tick"], "t": payload["timestamp"], **a}, wall)
+        elif topic == "frame":
+            img = payload["image"]
+            self._msg("/camera", {"timestamp": _stamp(payload["t"]), "frame_id": "camera",
+                                  "data": base64.b64encode(png_bytes(img)).decode(), "format": "png",
+                                  "tick": payload["tick"]}, time.time())
+        elif topic == "outcome":
+            self._msg("/outcome", jsonable(payload), time.time())
+
+    def _flush(self) -> None:
+        fin = getattr(self._w, "_Writer__finalize_chunk", None)
+        if fin is not None:
+            fin()  # close the open chunk so its messages reach the file now
+        self._f.flush()
+        os.fsync(self._f.fileno())
+        self.flushes += 1
+        self.last_flush_wall = time.time()
+
+    # -- owner ------------------------------------------------------------------------------
+    def put(self, topic: str, payload: Any) -> bool:
+        return self.queue.put(topic, payload)
+
+    def close(self, timeout: float = 10.0) -> None:
+        self.queue.close()
+        self._thread.join(timeout)
+
+
+# -- reading ------------------------------------------------------------------------------------
+@dataclass
+class LogData:
+    path: str
+    snapshots: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    frames: list[dict[str, Any]] = field(default_factory=list)
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    outcome: dict[str, Any] | None = None
+    metadata: dict[str, dict[str, str]] = field(default_factory=dict)
+    truncated: bool = False
+    error: str | None = None
+    snapshot_log_times: list[int] = field(default_factory=list)
+
+
+def read_log(path: str | Path) -> LogData:
+    """Read a whole log (complete or cut short by a crash) into memory."""
+    from mcap.records import Channel, Message, Metadata
+    from mcap.stream_reader import StreamReader
+
+    out = LogData(str(path))
+    channels: dict[int, str] = {}
+    with open(path, "rb") as f:
+        reader = StreamReader(f, skip_magic=False, emit_chunks=False)
+        it = reader.records
+        while True:
+            try:
+                rec = next(it)
+            except StopIteration:
+                break
+            except Exception as e:  # truncated or damaged tail: keep what was read
+                out.truncated = True
+                out.error = f"{type(e).__name__}: {e}"
+                break
+            if isinstance(rec, Channel):
+                channels[rec.id] = rec.topic
+            elif isinstance(rec, Message):
+                topic = channels.get(rec.channel_id)
+                try:
+                    obj = json.loads(rec.data)
+                except ValueError:
+                    continue
+                if topic == "/snapshots":
+                    out.snapshots.append(obj)
+                    out.snapshot_log_times.append(rec.log_time)
+                elif topic == "/events":
+                    out.events.append(obj)
+                elif topic == "/camera":
+                    out.frames.append(obj)
+                elif topic == "/actions":
+                    out.actions.append(obj)
+                elif topic == "/outcome":
+                    out.outcome = obj
+            elif isinstance(rec, Metadata):
+                out.metadata[rec.name] = dict(rec.metadata)
+    return out
+
+
+def open_run_log(sink: SnapshotSink, path: str | Path, metadata: dict[str, Any] | None = None,
+                 flush_interval_s: float = 0.5) -> McapLogWriter:
+    """A writer subscribed to ``sink`` (queue of 8192: it drops only if the disk stalls)."""
+    w = McapLogWriter(path, flush_interval_s=flush_interval_s, metadata=metadata)
+    return w.attach(sink)

@@ -1,0 +1,590 @@
+"""Per-tick tree snapshots: deltas every tick, keyframes periodically, py_trees_js-shaped JSON.
+
+A snapshot is a plain dict (JSON-able, documented by ``snapshot.schema.json`` in this
+package). A *keyframe* carries every behaviour (id, name, status, colour, children, data), the
+whole blackboard and the guard limits in force; a *delta* carries only what changed since the
+previous snapshot: behaviours whose status, feedback or reason changed (partial entries:
+``id``, ``status`` and ``data`` fields that changed), blackboard keys written, the limits when
+their scopes changed, and always the tick's events, visited path and actions. Folding deltas
+onto the latest keyframe with :func:`apply` gives a full py_trees_js tree.
+
+Ids are the preorder index of each behaviour as a string (root ``"0"``), never py_trees'
+uuid4, so the same tree gives the same ids in every run.
+
+:class:`SnapshotSink` implements the runtime's ``TickSink``: it builds the snapshot on the tick
+thread (cost proportional to what changed, plus one attribute compare per node) and hands it
+to subscribers through bounded queues that drop and count instead of blocking, so the tick
+loop never waits on a slow consumer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import py_trees
+
+SCHEMA_ID = "bt-executive/snapshot/1"
+KEYFRAME_EVERY = 50
+MAX_VALUE_CHARS = 2000
+
+#: py_trees_js colours by behaviour kind (its own palette).
+COLOURS = {
+    "Sequence": "#FFA500",
+    "Selector": "#00FFFF",
+    "Parallel": "#FFFF00",
+    "Decorator": "#DDDDDD",
+    "Behaviour": "#555555",
+}
+
+_STATUS_NAME = {
+    id(py_trees.common.Status.SUCCESS): "SUCCESS",
+    id(py_trees.common.Status.FAILURE): "FAILURE",
+    id(py_trees.common.Status.RUNNING): "RUNNING",
+    id(py_trees.common.Status.INVALID): "INVALID",
+}
+
+
+def jsonable(v: Any, depth: int = 0) -> Any:
+    """A JSON-safe copy of a blackboard/param value (non-finite floats and odd types as strings)."""
+    if v is None or isinstance(v, (bool, int, str)):
+        return v if not isinstance(v, str) or len(v) <= MAX_VALUE_CHARS else v[:MAX_VALUE_CHARS] + "…"
+    if isinstance(v, float):
+        return v if math.isfinite(v) else str(v)
+    if depth > 4:
+        return repr(v)[:MAX_VALUE_CHARS]
+    if hasattr(v, "name") and hasattr(v, "value") and type(v).__module__ != "builtins":  # Enum
+        return getattr(v, "name", str(v))
+    if isinstance(v, Mapping):
+        return {str(k): jsonable(x, depth + 1) for k, x in list(v.items())[:200]}
+    if isinstance(v, (list, tuple, set, frozenset)):
+        return [jsonable(x, depth + 1) for x in list(v)[:200]]
+    if hasattr(v, "as_dict"):
+        try:
+            return jsonable(v.as_dict(), depth + 1)
+        except Exception:  # a broken as_dict must not break a tick
+            pass
+    if hasattr(v, "tolist"):  # numpy
+        try:
+            return jsonable(v.tolist(), depth + 1)
+        except Exception:
+            pass
+    return repr(v)[:MAX_VALUE_CHARS]
+
+
+def _kind(node: py_trees.behaviour.Behaviour) -> str:
+    if isinstance(node, py_trees.composites.Sequence):
+        return "Sequence"
+    if isinstance(node, py_trees.composites.Selector):
+        return "Selector"
+    if isinstance(node, py_trees.composites.Parallel):
+        return "Parallel"
+    if isinstance(node, py_trees.decorators.Decorator):
+        return "Decorator"
+    return "Behaviour"
+
+
+def preorder(root: py_trees.behaviour.Behaviour) -> list[py_trees.behaviour.Behaviour]:
+    out: list[py_trees.behaviour.Behaviour] = []
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        out.append(n)
+        stack.extend(reversed(n.children))
+    return out
+
+
+def _reason(node: Any) -> str:
+    r = getattr(node, "reason", None)
+    if r is None:
+        return "NONE"
+    return getattr(r, "name", str(r))
+
+
+class TreeIndex:
+    """Deterministic ids and the static part of every behaviour (name, type, colour, children)."""
+
+    def __init__(self, root: py_trees.behaviour.Behaviour) -> None:
+        self.root = root
+        self.nodes = preorder(root)
+        self.ids = {n: str(i) for i, n in enumerate(self.nodes)}
+        self._by_obj = {id(n): str(i) for i, n in enumerate(self.nodes)}
+        self.static: list[dict[str, Any]] = []
+        for n in self.nodes:
+            kind = _kind(n)
+            params = {}
+            if hasattr(n, "params"):
+                try:
+                    params = jsonable(n.params())
+                except Exception:
+                    params = {}
+            data: dict[str, Any] = {"Type": f"{type(n).__module__}.{type(n).__name__}", "kind": kind}
+            if params:
+                data["params"] = params
+            step = getattr(n, "step_id", None)
+            if step:
+                data["step"] = step
+            self.static.append({"name": n.name, "colour": COLOURS[kind],
+                                "children": [self._by_obj[id(c)] for c in n.children], "data": data})
+        #: step chains (RecoveryChain-like nodes: a step_id and named "step …"), preorder
+        self.steps = [(str(i), n) for i, n in enumerate(self.nodes)
+                      if getattr(n, "step_id", None) and type(n).__name__ == "RecoveryChain"]
+
+    def id_of(self, node: Any) -> str | None:
+        return self._by_obj.get(id(node))
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+
+@dataclass
+class Sources:
+    """Where the extras of a snapshot come from (all optional)."""
+
+    fault_events: Callable[[], list[dict[str, Any]]] | None = None
+    camera: Callable[[], Any] | None = None
+
+
+class SnapshotBuilder:
+    """Builds keyframes and deltas for one tree. Call :meth:`build` once per tick."""
+
+    def __init__(self, root: py_trees.behaviour.Behaviour, keyframe_every: int = KEYFRAME_EVERY,
+                 fault_events: Callable[[], list[dict[str, Any]]] | None = None) -> None:
+        self.index = TreeIndex(root)
+        self.keyframe_every = max(1, int(keyframe_every))
+        self.fault_events = fault_events
+        n = len(self.index)
+        self._status: list[str] = ["INVALID"] * n
+        self._feedback: list[str] = [""] * n
+        self._reason: list[str] = ["NONE"] * n
+        self._bb: dict[str, Any] = {}
+        self._limits_key: Any = None
+        self._events_seen = 0
+        self._faults_seen = 0
+        self._violations_seen = 0
+        self._count = 0
+        self._force_key = False
+        self._own_visitor: _PathVisitor | None = None
+        self._last_step: str | None = None
+
+    def request_keyframe(self) -> None:
+        self._force_key = True
+
+    # -- the per-tick work ----------------------------------------------------------------
+    def build(self, tick: int, t: float, tree: Any = None, ctx: Any = None, duration_s: float = 0.0,
+              overrun: bool = False, keyframe: bool | None = None) -> dict[str, Any]:
+        if keyframe is None:
+            keyframe = self._count % self.keyframe_every == 0 or self._force_key
+        self._force_key = False
+        self._count += 1
+        idx = self.index
+        behaviours: dict[str, Any] = {}
+        st, fb, rs = self._status, self._feedback, self._reason
+        sname = _STATUS_NAME
+        for i, n in enumerate(idx.nodes):
+            s = sname[id(n.status)]
+            f = n.feedback_message
+            r = _reason(n) if hasattr(n, "reason") else "NONE"
+            if keyframe:
+                st[i], fb[i], rs[i] = s, f, r
+                static = idx.static[i]
+                data = dict(static["data"])
+                data["Feedback"] = f
+                data["reason"] = r
+                behaviours[str(i)] = {"id": str(i), "name": static["name"], "status": s,
+                                      "colour": static["colour"], "children": static["children"],
+                                      "data": data}
+            elif s is not st[i] or f != fb[i] or r != rs[i]:
+                entry: dict[str, Any] = {"id": str(i), "status": s}
+                d: dict[str, Any] = {}
+                if f != fb[i]:
+                    d["Feedback"] = f
+                if r != rs[i]:
+                    d["reason"] = r
+                if d:
+                    entry["data"] = d
+                behaviours[str(i)] = entry
+                st[i], fb[i], rs[i] = s, f, r
+        snap: dict[str, Any] = {
+            "schema": SCHEMA_ID,
+            "kind": "keyframe" if keyframe else "delta",
+            "tick": int(tick),
+            "timestamp": round(float(t), 6),
+            "changed": bool(behaviours) or keyframe,
+            "root": "0",
+            "behaviours": behaviours,
+            "visited_path": self._visited(tree),
+            "blackboard": {"data": self._blackboard(keyframe)},
+            "events": self._events(ctx, tick),
+            "actions": self._actions(ctx),
+            "tick_stats": {"duration_ms": round(duration_s * 1000.0, 4), "overrun": bool(overrun)},
+        }
+        limits = self._limits(ctx, keyframe)
+        if limits is not None:
+            snap["limits"] = limits
+        if keyframe:
+            snap["node_count"] = len(idx)
+            snap["steps"] = [{"id": i, "step": n.step_id, "name": n.name} for i, n in idx.steps]
+        return snap
+
+    # -- parts --------------------------------------------------------------------------------
+    def _visited(self, tree: Any) -> list[str]:
+        """Ids visited this tick, from the runtime's trace visitor (or our own, installed once)."""
+        if tree is None:
+            return []
+        visits = None
+        for v in getattr(tree, "visitors", ()):
+            if hasattr(v, "_tick") and v is not self._own_visitor:
+                visits = [b for b, _ in v._tick]
+                break
+        if visits is None:
+            if self._own_visitor is None:
+                self._own_visitor = _PathVisitor()
+                tree.visitors.append(self._own_visitor)
+                visits = [n for n in self.index.nodes if n.status is not py_trees.common.Status.INVALID]
+            else:
+                visits = self._own_visitor.visited
+        ids = self.index._by_obj
+        path = [ids[id(b)] for b in visits if id(b) in ids]
+        return sorted(set(path), key=int)
+
+    def _blackboard(self, keyframe: bool) -> dict[str, Any]:
+        storage = py_trees.blackboard.Blackboard.storage
+        out: dict[str, Any] = {}
+        prev = self._bb
+        if keyframe:
+            self._bb = dict(storage)
+            return {k: jsonable(v) for k, v in storage.items()}
+        for k, v in storage.items():
+            old = prev.get(k, _MISSING)
+            if old is not v:
+                try:
+                    same = old == v
+                    same = bool(same) if isinstance(same, bool) else False
+                except Exception:
+                    same = False
+                if not same:
+                    out[k] = jsonable(v)
+                prev[k] = v
+        if len(prev) != len(storage):
+            for k in [k for k in prev if k not in storage]:
+                del prev[k]
+                out[k] = None
+        return out
+
+    def _limits(self, ctx: Any, keyframe: bool) -> list[dict[str, Any]] | None:
+        if ctx is None or getattr(ctx, "limits", None) is None:
+            return [] if keyframe else None
+        scopes = ctx.limits.scopes()
+        key = tuple((o, id(lim)) for o, lim in scopes)
+        if not keyframe and key == self._limits_key:
+            return None
+        self._limits_key = key
+        return [{"scope": o, **jsonable(lim.as_dict())} for o, lim in scopes]
+
+    def _current_step(self) -> str | None:
+        """The step running now (innermost/last running chain), else the last one that ran."""
+        step = None
+        for i, n in self.index.steps:
+            if self._status[int(i)] == "RUNNING":
+                step = n.step_id
+        if step is None:
+            for i, n in self.index.steps:
+                if self._status[int(i)] != "INVALID":
+                    step = n.step_id
+        if step is not None:
+            self._last_step = step
+        return step or self._last_step
+
+    def _events(self, ctx: Any, tick: int) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        step = None
+        if ctx is not None:
+            evs = ctx.events
+            if len(evs) > self._events_seen:
+                for e in evs[self._events_seen:]:
+                    d = jsonable(e.as_dict())
+                    if not d.get("step"):
+                        step = step or self._current_step()
+                        d["step"] = step
+                    out.append(d)
+                self._events_seen = len(evs)
+            gate = getattr(ctx, "gate", None)
+            viols = getattr(gate, "violations", None)
+            if viols is not None:
+                if len(viols) < self._violations_seen:  # cleared by a new goal
+                    self._violations_seen = 0
+                if len(viols) > self._violations_seen:
+                    for v in viols[self._violations_seen:]:
+                        d = jsonable(v.as_dict())
+                        out.append({"t": d.pop("t", 0.0), "kind": "rejected", "source": "safety_gate",
+                                    "step": self._current_step(), **d})
+                    self._violations_seen = len(viols)
+        if self.fault_events is not None:
+            try:
+                faults = self.fault_events()
+            except Exception:
+                faults = []
+            if len(faults) > self._faults_seen:
+                for f in faults[self._faults_seen:]:
+                    d = jsonable(f)
+                    d = {"kind": "fault", "source": "world", **d} if isinstance(d, dict) else {
+                        "kind": "fault", "source": "world", "detail": d}
+                    d["kind"] = "fault"
+                    d.setdefault("t", 0.0)
+                    d.setdefault("step", self._current_step())
+                    out.append(d)
+                self._faults_seen = len(faults)
+        for d in out:
+            d["tick"] = int(tick)
+        return out
+
+    def _actions(self, ctx: Any) -> list[dict[str, Any]]:
+        gate = getattr(ctx, "gate", None) if ctx is not None else None
+        if gate is None:
+            return []
+        fw = getattr(gate, "forwarded", None)
+        if fw is None:
+            with contextlib.suppress(Exception):
+                gate.forwarded = []  # start auditing: commands from the next tick on
+            return []
+        if not fw:
+            return []
+        out = [{"kind": k, "values": [round(float(x), 6) for x in vals]} for k, vals in fw]
+        del fw[:]
+        return out
+
+
+_MISSING = object()
+
+
+class _PathVisitor(py_trees.visitors.VisitorBase):
+    def __init__(self) -> None:
+        super().__init__(full=False)
+        self.visited: list[Any] = []
+
+    def initialise(self) -> None:
+        self.visited = []
+
+    def run(self, behaviour: Any) -> None:
+        self.visited.append(behaviour)
+
+
+# -- applying deltas -----------------------------------------------------------------------------
+def new_state() -> dict[str, Any]:
+    return {"tick": -1, "timestamp": 0.0, "root": "0", "behaviours": {}, "visited_path": [],
+            "blackboard": {"data": {}}, "limits": [], "events": [], "actions": [], "steps": [],
+            "synced": False}
+
+
+def apply(state: dict[str, Any], snap: Mapping[str, Any], keep_events: int = 500) -> dict[str, Any]:
+    """Fold one snapshot into ``state`` (a full py_trees_js tree); returns ``state``.
+
+    A delta is ignored until a keyframe has been applied (``state['synced']``).
+    """
+    if snap.get("kind") == "keyframe":
+        state["behaviours"] = {k: {**v, "data": dict(v.get("data", {}))}
+                               for k, v in snap["behaviours"].items()}
+        state["blackboard"] = {"data": dict(snap.get("blackboard", {}).get("data", {}))}
+        state["steps"] = list(snap.get("steps", []))
+        state["synced"] = True
+    elif not state.get("synced"):
+        return state
+    else:
+        bs = state["behaviours"]
+        for k, v in snap.get("behaviours", {}).items():
+            cur = bs.get(k)
+            if cur is None:
+                continue
+            cur["status"] = v.get("status", cur["status"])
+            if "data" in v:
+                cur["data"].update(v["data"])
+        bb = state["blackboard"]["data"]
+        for k, v in snap.get("blackboard", {}).get("data", {}).items():
+            bb[k] = v
+    if "limits" in snap:
+        state["limits"] = list(snap["limits"])
+    state["tick"] = snap.get("tick", state["tick"])
+    state["timestamp"] = snap.get("timestamp", state["timestamp"])
+    state["visited_path"] = list(snap.get("visited_path", []))
+    state["actions"] = list(snap.get("actions", []))
+    if snap.get("events"):
+        state["events"] = (state["events"] + list(snap["events"]))[-keep_events:]
+    state["tick_stats"] = snap.get("tick_stats", {})
+    return state
+
+
+def replay(snaps: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    state = new_state()
+    for s in snaps:
+        apply(state, s)
+    return state
+
+
+# -- the sink ---------------------------------------------------------------------------------
+class DropQueue:
+    """Bounded, non-blocking for the producer: a full queue drops the item and counts it.
+
+    After a drop the queue refuses deltas until the next keyframe, so a consumer never folds a
+    delta onto a state that missed one.
+    """
+
+    def __init__(self, maxsize: int = 256) -> None:
+        self.maxsize = maxsize
+        self._q: deque[tuple[str, Any]] = deque()
+        self._cv = threading.Condition()
+        self.dropped = 0
+        self.put_count = 0
+        self._gap = False
+        self.closed = False
+
+    def put(self, topic: str, item: Any) -> bool:
+        with self._cv:
+            if self.closed:
+                return False
+            if topic == "snapshot" and self._gap and item.get("kind") != "keyframe":
+                self.dropped += 1
+                return False
+            if len(self._q) >= self.maxsize and topic != "close":
+                self.dropped += 1
+                if topic == "snapshot":
+                    self._gap = True
+                return False
+            if topic == "snapshot":
+                self._gap = False
+            self._q.append((topic, item))
+            self.put_count += 1
+            self._cv.notify()
+            return True
+
+    def get(self, timeout: float | None = None) -> tuple[str, Any] | None:
+        with self._cv:
+            if not self._q:
+                self._cv.wait(timeout)
+            if not self._q:
+                return None
+            return self._q.popleft()
+
+    def close(self) -> None:
+        with self._cv:
+            self._q.append(("close", None))
+            self.closed = True
+            self._cv.notify_all()
+
+    def __len__(self) -> int:
+        return len(self._q)
+
+
+class SnapshotSink:
+    """TickSink: one snapshot per tick to every subscriber's :class:`DropQueue`.
+
+    ``frame_every``/``frame_size``: every n-th tick the camera frame (downsampled by striding)
+    goes out as topic ``frame``: ``{"tick", "t", "image": ndarray}``. Outcomes go out as topic
+    ``outcome``. The sink never blocks and never raises into the tick loop.
+    """
+
+    def __init__(self, keyframe_every: int = KEYFRAME_EVERY, fault_events: Callable[[], Any] | None = None,
+                 camera: Callable[[], Any] | None = None, frame_every: int = 5, frame_size: int = 48,
+                 target_rate_hz: float | None = None) -> None:
+        self.keyframe_every = keyframe_every
+        self.fault_events = fault_events
+        self.camera = camera
+        self.frame_every = max(1, frame_every)
+        self.frame_size = frame_size
+        self.target_rate_hz = target_rate_hz
+        self.builder: SnapshotBuilder | None = None
+        self._root: Any = None
+        self.subscribers: list[DropQueue] = []
+        self.ticks = 0
+        self.overruns = 0
+        self.errors = 0
+        self.last_error: str | None = None
+        self.last_tick_wall: float | None = None
+        self.started_wall = time.time()
+        self.rate_hz = 0.0
+        self.outcome: dict[str, Any] | None = None
+        self.build_s = 0.0
+        self.gate: Any = None
+        self._lock = threading.Lock()
+
+    def subscribe(self, maxsize: int = 256) -> DropQueue:
+        q = DropQueue(maxsize)
+        with self._lock:
+            self.subscribers = [*self.subscribers, q]
+        if self.builder is not None:
+            self.builder.request_keyframe()
+        return q
+
+    def unsubscribe(self, q: DropQueue) -> None:
+        with self._lock:
+            self.subscribers = [s for s in self.subscribers if s is not q]
+
+    @property
+    def dropped(self) -> int:
+        return sum(q.dropped for q in self.subscribers)
+
+    def _publish(self, topic: str, item: Any) -> None:
+        for q in self.subscribers:
+            q.put(topic, item)
+
+    # -- TickSink ---------------------------------------------------------------------------
+    def on_tick(self, info: Any) -> None:
+        try:
+            self._on_tick(info)
+        except Exception as e:  # never into the tick loop
+            self.errors += 1
+            self.last_error = f"{type(e).__name__}: {e}"
+
+    def _on_tick(self, info: Any) -> None:
+        now = time.perf_counter()
+        if self.last_tick_wall is not None:
+            dt = now - self.last_tick_wall
+            if dt > 0:
+                inst = 1.0 / dt
+                self.rate_hz = inst if self.rate_hz == 0.0 else 0.9 * self.rate_hz + 0.1 * inst
+        self.last_tick_wall = now
+        root = info.tree.root
+        if self.builder is None or root is not self._root:
+            self._root = root
+            self.builder = SnapshotBuilder(root, self.keyframe_every, self.fault_events)
+        ctx = info.context
+        if ctx is not None:
+            self.gate = getattr(ctx, "gate", None)
+        self.ticks += 1
+        self.overruns += bool(info.overrun)
+        snap = self.builder.build(info.tick, info.t, info.tree, ctx, info.duration_s, info.overrun)
+        snap["tick_stats"]["rate_hz"] = round(self.rate_hz, 3)
+        snap["tick_stats"]["overruns"] = self.overruns
+        snap["tick_stats"]["dropped"] = self.dropped
+        snap["tick_stats"]["wall_time"] = round(time.time(), 6)
+        self.build_s += time.perf_counter() - now
+        self._publish("snapshot", snap)
+        if self.camera is not None and (info.tick - 1) % self.frame_every == 0:
+            img = self.camera()
+            h = img.shape[0]
+            step = max(1, h // self.frame_size)
+            self._publish("frame", {"tick": int(info.tick), "t": float(info.t),
+                                    "image": img[::step, ::step].copy()})
+
+    def on_outcome(self, outcome: Any) -> None:
+        try:
+            d = outcome.as_dict() if hasattr(outcome, "as_dict") else dict(outcome)
+            self.outcome = jsonable(d)
+            self._publish("outcome", self.outcome)
+        except Exception as e:
+            self.errors += 1
+            self.last_error = f"{type(e).__name__}: {e}"
+
+    def status(self) -> dict[str, Any]:
+        age = None if self.last_tick_wall is None else time.perf_counter() - self.last_tick_wall
+        return {"ticks": self.ticks, "tick_rate_hz": round(self.rate_hz, 3),
+                "target_rate_hz": self.target_rate_hz, "overruns": self.overruns,
+                "dropped_snapshots": self.dropped, "last_tick_age_s": None if age is None else round(age, 3),
+                "sink_errors": self.errors, "last_error": self.last_error,
+                "estop": bool(getattr(self.gate, "estopped", False)), "outcome": self.outcome}

@@ -1,0 +1,257 @@
+"""The tick loop: one goal at a time, two clocks, cancel and preemption, an outcome always.
+
+*Lockstep*: the world advances exactly one period per tick, inference inline: same seed, same
+trace. *Real time*: ticks at a fixed rate on the wall clock, the world advances by the time
+that really passed; tick durations and overruns are measured. Any exception inside a tick
+is caught, the robot is stopped and the goal ends ``aborted`` with ``INTERNAL_ERROR``: the
+loop itself never dies on a bad goal.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import py_trees
+
+from behaviours.context import RunContext
+from behaviours.limits import LimitStack, SafetyLimits
+from behaviours.reasons import Reason, lowest_cause
+from behaviours.safety_gate import SafetyGate
+from executive.backends import RobotBackend
+from executive.compiler import CompiledTree
+from executive.outcome import Outcome, StepReport
+from executive.trace import TraceVisitor
+from executive.validator import validate
+
+Status = py_trees.common.Status
+
+
+@dataclass
+class RunConfig:
+    clock: Literal["lockstep", "realtime"] = "lockstep"
+    rate_hz: float = 10.0
+    max_sim_time_s: float = 1800.0
+    base_limits: SafetyLimits = field(default_factory=SafetyLimits)
+    keep_trace_lines: bool = False
+
+    def __post_init__(self) -> None:
+        if self.clock not in ("lockstep", "realtime"):
+            raise ValueError(f"clock must be 'lockstep' or 'realtime', got {self.clock!r}")
+        if not 0.1 <= self.rate_hz <= 1000:
+            raise ValueError(f"rate must be within [0.1, 1000] Hz, got {self.rate_hz}")
+
+
+@dataclass
+class TickInfo:
+    """Handed to sinks after every tick (viewer, log, ROS feedback)."""
+
+    tick: int
+    t: float
+    tree: py_trees.trees.BehaviourTree
+    context: RunContext | None
+    duration_s: float
+    overrun: bool
+
+
+class TickSink(Protocol):
+    def on_tick(self, info: TickInfo) -> None: ...
+
+    def on_outcome(self, outcome: Outcome) -> None: ...
+
+
+class GoalHandle:
+    """A goal in progress: ask it to cancel or mark it preempted from any thread."""
+
+    def __init__(self) -> None:
+        self._cancel: Reason | None = None
+        self._done = threading.Event()
+        self.outcome: Outcome | None = None
+
+    def cancel(self, reason: Reason = Reason.CANCELLED) -> None:
+        if self._cancel is None:
+            self._cancel = reason
+
+    @property
+    def cancel_requested(self) -> Reason | None:
+        return self._cancel
+
+    def wait(self, timeout: float | None = None) -> Outcome | None:
+        self._done.wait(timeout)
+        return self.outcome
+
+    def _finish(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        self._done.set()
+
+
+class TickLoop:
+    """One tree's tick: py_trees tick + status trace + timing + sinks. Shared by the runtime
+    and ``tools/bench_tick.py`` so the benchmark measures exactly what runs."""
+
+    def __init__(self, root: py_trees.behaviour.Behaviour, ctx: RunContext | None,
+                 sinks: Sequence[TickSink] = (), config: RunConfig | None = None) -> None:
+        self.config = config or RunConfig()
+        self.tree = py_trees.trees.BehaviourTree(root)
+        self.visitor = TraceVisitor(root, keep_lines=self.config.keep_trace_lines)
+        self.tree.visitors.append(self.visitor)
+        self.ctx = ctx
+        self.sinks = list(sinks)
+        self.period = 1.0 / self.config.rate_hz
+        self.ticks = 0
+        self.durations: list[float] = []
+        self.overruns = 0
+        self._now = ctx.clock if ctx is not None else time.perf_counter
+
+    def tick(self) -> py_trees.common.Status:
+        start = time.perf_counter()
+        self.tree.tick()
+        self.ticks += 1
+        dur = time.perf_counter() - start
+        self.durations.append(dur)
+        overrun = dur > self.period
+        self.overruns += overrun
+        if self.sinks:
+            info = TickInfo(self.ticks, self._now(), self.tree, self.ctx, dur, overrun)
+            for s in self.sinks:
+                _safe(s.on_tick, info)
+        return self.tree.root.status
+
+
+class Runtime:
+    """Runs compiled trees against one backend; owns the safety gate and the limit stack."""
+
+    def __init__(self, backend: RobotBackend, config: RunConfig | None = None,
+                 sinks: Sequence[TickSink] = ()) -> None:
+        self.backend = backend
+        self.config = config or RunConfig()
+        self.sinks = list(sinks)
+        self.limits = LimitStack(self.config.base_limits)
+        self.gate = SafetyGate(backend.actuators, self.limits, backend.now, backend.state)
+        self.ports = backend.bind(self.gate)
+        self.tick_durations: list[float] = []
+        self.overruns = 0
+        self._lock = threading.Lock()
+        self._active: GoalHandle | None = None
+
+    # -- goals ------------------------------------------------------------------------
+    def execute(self, compiled: CompiledTree, goal: GoalHandle | None = None) -> Outcome:
+        """Validate and run to completion on this thread. Always returns an outcome."""
+        goal = goal or GoalHandle()
+        with self._lock:
+            self._active = goal
+        try:
+            outcome = self._execute(compiled, goal)
+        except Exception as e:  # last line of defence: never let a goal kill the caller
+            self.gate.stop()
+            outcome = Outcome("aborted", Reason.INTERNAL_ERROR, f"{type(e).__name__}: {e}")
+        goal._finish(outcome)
+        for s in self.sinks:
+            _safe(s.on_outcome, outcome)
+        with self._lock:
+            if self._active is goal:
+                self._active = None
+        return outcome
+
+    def submit(self, compiled: CompiledTree) -> GoalHandle:
+        """Run a goal on its own thread; preempts the running one (PREEMPTED)."""
+        self.preempt()
+        goal = GoalHandle()
+        threading.Thread(target=self.execute, args=(compiled, goal), daemon=True).start()
+        return goal
+
+    def preempt(self) -> None:
+        with self._lock:
+            active = self._active
+        if active is not None:
+            active.cancel(Reason.PREEMPTED)
+            active.wait(5.0)
+
+    # -- loop -------------------------------------------------------------------------
+    def _execute(self, compiled: CompiledTree, goal: GoalHandle) -> Outcome:
+        issues = validate(compiled.root)
+        if issues:
+            msg = "; ".join(str(i) for i in issues[:5])
+            return Outcome("refused", Reason.TREE_INVALID, f"tree failed validation: {msg}")
+        py_trees.blackboard.Blackboard.clear()  # each run starts from a clean blackboard
+        self.limits.reset()
+        self.gate.violations.clear()
+        ctx = RunContext(ports=self.ports, limits=self.limits, clock=self.backend.now, gate=self.gate)
+        loop = TickLoop(compiled.root, ctx, self.sinks, self.config)
+        loop.tree.setup(context=ctx)
+        self._ctx, self._tree, self._visitor = ctx, loop.tree, loop.visitor
+        period = 1.0 / self.config.rate_hz
+        t0 = self.backend.now()
+        realtime = self.config.clock == "realtime"
+        next_deadline = time.perf_counter()
+        cancel: Reason | None = None
+        timed_out = False
+        while True:
+            cancel = goal.cancel_requested
+            if cancel is not None:
+                compiled.root.stop(Status.INVALID)
+                break
+            status = loop.tick()
+            if status in (Status.SUCCESS, Status.FAILURE):
+                break
+            if self.backend.now() - t0 > self.config.max_sim_time_s:
+                timed_out = True
+                compiled.root.stop(Status.INVALID)
+                break
+            if realtime:
+                next_deadline += period
+                slack = next_deadline - time.perf_counter()
+                if slack > 0:
+                    time.sleep(slack)
+                else:
+                    next_deadline = time.perf_counter()
+                self.backend.step(period if slack > 0 else period - slack)
+            else:
+                self.backend.step(period)
+        self.tick_durations, self.overruns = loop.durations, loop.overruns
+        ticks, visitor = loop.ticks, loop.visitor
+        self.gate.stop()
+        visitor.fold(self.backend.digest())
+        return self._outcome(compiled, ctx, ticks, t0, cancel, timed_out, visitor.hexdigest)
+
+    def _outcome(self, compiled: CompiledTree, ctx: RunContext, ticks: int, t0: float,
+                 cancel: Reason | None, timed_out: bool, digest: str) -> Outcome:
+        steps = []
+        for st in compiled.steps:
+            history = ctx.step_reasons.get(st.step_id, [])
+            status = {Status.SUCCESS: "succeeded", Status.FAILURE: "failed",
+                      Status.RUNNING: "running"}.get(st.chain.status, "not run")
+            reason = history[-1][0].name if history else "NONE"
+            steps.append(StepReport(st.label, status, ctx.retries.get(st.step_id, 0), reason))
+        common: dict[str, Any] = dict(
+            ticks=ticks, sim_time_s=self.backend.now() - t0, steps=steps,
+            faults_injected=self.backend.fault_events(),
+            safety_violations_blocked=len(self.gate.violations), trace_sha256=digest)
+        if cancel is not None:
+            kind = "cancelled"
+            return Outcome(kind, cancel, cancel.describe, **common)
+        if timed_out:
+            return Outcome("aborted", Reason.SAFETY_TIMEOUT,
+                           f"the goal exceeded {self.config.max_sim_time_s:g} s", **common)
+        if compiled.root.status == Status.SUCCESS:
+            return Outcome("succeeded", Reason.NONE, "done", **common)
+        abort = ctx.extras.get("abort")
+        if abort:
+            return Outcome("aborted", abort["reason"], abort["message"], **common)
+        all_reasons = [r for h in ctx.step_reasons.values() for r, _, _ in reversed(h)]
+        reason = lowest_cause(*all_reasons) if all_reasons else Reason.INTERNAL_ERROR
+        return Outcome("aborted", reason, reason.describe, **common)
+
+
+def _safe(fn: Callable[[Any], None], arg: Any) -> None:
+    """A sink must never stop the robot's loop: its errors are swallowed (and counted)."""
+    try:
+        fn(arg)
+    except Exception:
+        _safe.errors += 1  # type: ignore[attr-defined]
+
+
+_safe.errors = 0  # type: ignore[attr-defined]

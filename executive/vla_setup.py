@@ -1,0 +1,72 @@
+"""Load the VLA engine once per process for the runtime / CLI and hand it to the VLA leaves.
+
+``--engine auto`` (default) loads the shipped reference policy
+(``inference/models/reference/model.onnx``) on ONNX Runtime's CPU provider; ``onnxruntime``,
+``torch`` and ``tensorrt`` ask for that backend (a clear error when it cannot run here);
+``none`` runs scripted primitives only (the compiler then uses each VLA step's scripted
+alternative). A corrupt or mismatched model raises :class:`EngineSetupError` naming the model
+and its card before any tick.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from behaviours import vla
+
+ENGINE_CHOICES = ("auto", "onnxruntime", "torch", "tensorrt", "none")
+
+
+class EngineSetupError(ValueError):
+    """The engine could not be loaded; the message names the model file and its card."""
+
+
+@dataclass(frozen=True)
+class EngineSetup:
+    choice: str
+    engine: Any
+    info: dict[str, str]
+
+    @property
+    def enabled(self) -> bool:
+        return self.engine is not None
+
+    def line(self) -> str:
+        if self.engine is None:
+            return "engine: none (scripted primitives only)"
+        i = self.info
+        return f"engine: {i['backend']} {i['provider']} ({i['model'] or i['engine']})"
+
+
+def setup_engine(choice: str = "auto", *, clock: str = "lockstep", model: str | Path | None = None,
+                 variant: str | None = None) -> EngineSetup:
+    """Load (or disable) the engine and make it the VLA leaves' process-wide default."""
+    if choice not in ENGINE_CHOICES:
+        raise EngineSetupError(f"--engine must be one of {', '.join(ENGINE_CHOICES)}, got {choice!r}")
+    mode = "async" if clock == "realtime" else "inline"
+    if choice == "none":
+        vla.configure(lambda: None, mode=mode)
+        return EngineSetup(choice, None, {})
+    from inference.errors import InferenceError
+
+    path = Path(model) if model is not None else vla.REFERENCE_MODEL
+    try:
+        engine = vla.load_cached(path, choice, **({"variant": variant} if variant else {}))
+    except (InferenceError, ValueError, ImportError, OSError) as e:
+        raise EngineSetupError(f"cannot load the VLA engine ({choice}): {e}") from None
+    vla.configure(lambda: engine, mode=mode)
+    info = vla.engine_info(engine)
+    if not info["model"]:
+        info["model"] = _relative(path)
+    else:
+        info["model"] = _relative(Path(info["model"]))
+    return EngineSetup(choice, engine, info)
+
+
+def _relative(p: Path) -> str:
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)

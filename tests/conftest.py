@@ -1,0 +1,16 @@
+"""Shared test configuration: hypothesis profiles (CI is deterministic and bounded)."""
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", derandomize=True, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+# Runs started by tests write their execution logs to a temporary folder, not ./logs.
+if "EXECUTIVE_LOG_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["EXECUTIVE_LOG_DIR"] = tempfile.mkdtemp(prefix="executive-test-logs-")

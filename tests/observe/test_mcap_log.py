@@ -1,0 +1,162 @@
+"""The MCAP execution log: channels Foxglove can open, crash survival, summary, CLI."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import time
+from pathlib import Path
+
+import jsonschema
+
+from executive.cli import main
+from executive.observe.mcap_log import COMPRESSED_IMAGE_SCHEMA, read_log, snapshot_schema
+from executive.observe.summary import summarise
+
+from .conftest import EX, start_cli, wait_for_line
+
+PLAN = str(EX / "bring_red_cup_to_sink.yaml")
+
+
+def test_run_writes_a_complete_log_with_all_channels(tmp_path, capsys):
+    log = tmp_path / "run.mcap"
+    code = main(["run", "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6", "--log", str(log),
+                 "--json", "--engine", "none"])
+    out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert code == 0
+    data = read_log(log)
+    assert not data.truncated
+    assert len(data.snapshots) == out["ticks"]
+    assert data.outcome["trace_sha256"] == out["trace_sha256"]
+    assert data.frames and data.actions and data.events
+    assert data.metadata["run"]["seed"] == "1"
+    v = jsonschema.Draft202012Validator(snapshot_schema())
+    for s in data.snapshots[:60]:
+        v.validate(s)
+    img = data.frames[0]
+    jsonschema.validate(img, COMPRESSED_IMAGE_SCHEMA)
+    assert base64.b64decode(img["data"]).startswith(b"\x89PNG")
+    # the summary section is there too (Foxglove/indexed readers)
+    from mcap.reader import make_reader
+
+    with open(log, "rb") as f:
+        summary = make_reader(f).get_summary()
+    topics = {c.topic for c in summary.channels.values()}
+    assert topics == {"/snapshots", "/events", "/camera", "/actions", "/outcome"}
+    assert {s.encoding for s in summary.schemas.values()} == {"jsonschema"}
+    assert any(s.name == "foxglove.CompressedImage" for s in summary.schemas.values())
+
+
+def test_default_log_goes_to_logs_dir_and_no_log_disables(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("EXECUTIVE_LOG_DIR", raising=False)
+    assert main(["run", "--plan", PLAN, "--seed", "1"]) == 0
+    assert len(list((tmp_path / "logs").glob("run-*.mcap"))) == 1
+    assert main(["run", "--plan", PLAN, "--seed", "1", "--no-log"]) == 0
+    assert len(list((tmp_path / "logs").glob("*.mcap"))) == 1
+
+
+def test_truncated_file_reads_up_to_the_break(tmp_path, capsys):
+    log = tmp_path / "run.mcap"
+    assert main(["run", "--plan", PLAN, "--seed", "1", "--log", str(log)]) == 0
+    full = read_log(log)
+    raw = log.read_bytes()
+    for cut in (len(raw) // 3, len(raw) // 2, len(raw) - 7):
+        part = tmp_path / f"cut{cut}.mcap"
+        part.write_bytes(raw[:cut])
+        d = read_log(part)
+        assert d.truncated
+        assert 0 < len(d.snapshots) <= len(full.snapshots)
+        assert [s["tick"] for s in d.snapshots] == list(range(1, len(d.snapshots) + 1))
+        s = summarise(d)
+        assert s["truncated"] and s["ticks"] == len(d.snapshots)
+
+
+def test_sigkill_leaves_a_log_readable_to_within_a_second(tmp_path):
+    """Realtime run, SIGKILL after ~2.5 s: the file holds snapshots to <= 1 s before the kill."""
+    log = tmp_path / "killed.mcap"
+    p = start_cli(["run", "--plan", PLAN, "--seed", "1", "--clock", "realtime", "--rate", "20",
+                   "--log", str(log)])
+    try:
+        wait_for_line(p, r"log: ")
+        time.sleep(2.5)
+        killed_at = time.time()
+        os.kill(p.pid, signal.SIGKILL)
+        p.wait(10)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait(10)
+    data = read_log(log)
+    assert data.outcome is None
+    assert data.snapshots, "nothing readable after the kill"
+    last_wall = data.snapshots[-1]["tick_stats"]["wall_time"]
+    gap = killed_at - last_wall
+    report = {"ticks_recovered": len(data.snapshots), "last_snapshot_before_kill_s": round(gap, 3),
+              "truncated": data.truncated, "bytes": log.stat().st_size}
+    (Path(os.environ.get("OBSERVE_REPORT_DIR", tmp_path)) / "kill9.json").write_text(json.dumps(report))
+    print("kill -9:", report)
+    assert gap <= 1.0, report
+    assert len(data.snapshots) >= 20  # 20 Hz for ~2 s
+    assert [s["tick"] for s in data.snapshots] == list(range(1, len(data.snapshots) + 1))
+    assert data.snapshots[0]["kind"] == "keyframe"
+
+
+def test_log_summary_text_and_json(tmp_path, capsys):
+    log = tmp_path / "f.mcap"
+    code = main(["run", "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6,blocked_path=0.3",
+                 "--log", str(log), "--json", "--engine", "none"])
+    outcome = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert code == 1
+    assert main(["log", "summary", str(log), "--json"]) == 0
+    s = json.loads(capsys.readouterr().out)
+    assert s["outcome"] == outcome["outcome"] == "aborted"
+    assert s["failures_by_type"]["grasp_fail"] >= 1
+    assert {"retry", "alternative"} <= set(s["recovery"])
+    assert s["recovery"]["alternative"]["worked"] == 1  # step 1 succeeded on its alternative
+    assert [st["name"] for st in s["steps"]] == ["step 1 pick red_cup", "step 2 place red_cup into sink"]
+    assert all(st["time_s"] and st["time_s"] > 0 for st in s["steps"])
+    assert main(["log", "summary", str(log)]) == 0
+    text = capsys.readouterr().out
+    for needle in ("failures by type:", "recovery strategies:", "time per step:",
+                   "safety violations blocked:", "grasp_fail", "NAV_NO_PATH"):
+        assert needle in text
+    assert main(["log", "summary", str(tmp_path / "missing.mcap")]) == 2
+    bad = tmp_path / "bad.mcap"
+    bad.write_bytes(b"not an mcap")
+    assert main(["log", "summary", str(bad)]) == 2  # a clear error, never a traceback
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_violations_blocked_are_logged(tmp_path):
+    """A command beyond the limits is refused at the gate and shows in the log and its summary."""
+    from executive.observe.mcap_log import open_run_log
+    from executive.observe.snapshot import SnapshotSink
+
+    from .conftest import run_plan
+
+    sink = SnapshotSink()
+
+    class Rogue:  # after a few ticks, try to drive too fast through the gate
+        def __init__(self, rt) -> None:
+            self.rt = rt
+
+        def on_tick(self, info):
+            if info.tick == 5:
+                self.rt.gate.command_base(5.0, 0.0)
+
+        def on_outcome(self, o):
+            pass
+
+    rt, backend, compiled = run_plan(sinks=[])
+    rt.sinks[:] = [Rogue(rt), sink]
+    log = tmp_path / "v.mcap"
+    w = open_run_log(sink, log)
+    rt.execute(compiled)
+    w.close()
+    d = read_log(log)
+    rejected = [e for e in d.events if e["kind"] == "rejected"]
+    assert rejected and rejected[0]["reason"] == "SAFETY_LINEAR_VELOCITY"
+    assert summarise(d)["violations_blocked"]["total"] >= 1

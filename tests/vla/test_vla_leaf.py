@@ -1,0 +1,216 @@
+"""The VLA leaf on the simulated world: success with the shipped model, determinism, safety
+(NaN/inf/out-of-range never reach the actuators), low confidence, stalls, recovery, bad models."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+
+import numpy as np
+import pytest
+from vla_leaf_helpers import ROOT, ScriptedEngine, make_harness
+
+from behaviours import vla
+from behaviours.reasons import Reason
+from behaviours.vla import VLAPolicy
+from executive.compiler import compile_plan
+from executive.plan import Plan, Step, load_plan
+from executive.runtime import RunConfig, Runtime
+from executive.sim.backend import SimBackend
+from executive.validator import validate
+from executive.vla_setup import EngineSetupError, setup_engine
+
+PICK = Plan(steps=[Step(skill="pick", object="blue_bottle")], source_text="pick up the blue bottle")
+
+
+def run_pick(seed: int = 1, engine=None, faults: str = ""):
+    if engine is not None:
+        vla.configure(lambda: engine)
+    backend = SimBackend.create(seed=seed, faults=faults)
+    rt = Runtime(backend, RunConfig(clock="lockstep"))
+    out = rt.execute(compile_plan(PICK, backend.entities(), vla=True))
+    return out, backend.world, rt._ctx
+
+
+def test_pick_blue_bottle_with_shipped_model(reference_engine):
+    out, world, ctx = run_pick(1, reference_engine)
+    assert out.outcome == "succeeded", out
+    assert world.held == "blue_bottle" and world.objects["blue_bottle"].location == "gripper"
+    kinds = [e.kind for e in ctx.events]
+    assert "vla_done" in kinds  # the policy did it, not the scripted alternative
+    assert not any(e.kind == "recovery" for e in ctx.events)
+    eng = next(e for e in ctx.events if e.kind == "engine")
+    assert eng.detail["provider"] == "CPUExecutionProvider"
+    assert eng.detail["model"].endswith("inference/models/reference/model.onnx")
+
+
+def test_same_seed_same_trace(reference_engine):
+    a, _, _ = run_pick(3, reference_engine)
+    b, _, _ = run_pick(3, reference_engine)
+    assert a.trace_sha256 == b.trace_sha256 and a.ticks == b.ticks
+
+
+def _check_port_side(h, card):
+    lo, hi = card.bounds()
+    for ee, tgt in h.actuators.ee_commands:
+        assert all(math.isfinite(v) for v in tgt)
+        d = np.asarray(tgt) - np.asarray(ee)
+        assert np.all(d <= hi[:3] + 1e-6) and np.all(d >= lo[:3] - 1e-6), (ee, tgt)
+
+
+def test_nan_inf_out_of_range_never_reach_the_port(reference_engine):
+    card = reference_engine.card
+    bad = [np.full((8, 4), np.nan), np.full((8, 4), np.inf), np.full((8, 4), -np.inf)]
+    h = make_harness()
+    leaf = VLAPolicy("vla", "red_cup")
+    leaf._test_setup = {"vla_engine": ScriptedEngine(card, bad), "vla_mode": "inline"}
+    status = h.run(leaf)
+    assert status.value == "FAILURE" and leaf.reason is Reason.VLA_INVALID_ACTION
+    assert h.actuators.ee_commands == []  # nothing reached the actuators
+    assert leaf.chain.counts["finite"]["rejected"] >= 3
+    assert sum(e.kind == "vla_rejected" for e in h.ctx.events) >= 3
+    assert h.actuators.stops >= 1
+
+    # out of range: clipped to the card bounds (and rate-limited), never beyond
+    huge = np.tile(np.array([[5.0, -5.0, 3.0, 7.0]], np.float32), (8, 1))
+    h = make_harness()
+    leaf = VLAPolicy("vla", "red_cup", time_limit=3.0)
+    leaf._test_setup = {"vla_engine": ScriptedEngine(card, [huge]), "vla_mode": "inline"}
+    h.run(leaf)
+    assert h.actuators.ee_commands, "clipped actions are still commanded"
+    _check_port_side(h, card)
+    assert leaf.chain.counts["bounds"]["modified"] > 0
+
+
+def test_fuzzed_chunks_keep_the_port_safe(reference_engine):
+    card = reference_engine.card
+    rng = np.random.default_rng(0)
+    chunks = []
+    for _ in range(60):
+        c = rng.normal(0, 0.2, (8, 4)).astype(np.float32)
+        mask = rng.random((8, 4))
+        c[mask < 0.1] = np.nan
+        c[(mask >= 0.1) & (mask < 0.15)] = np.inf
+        c[(mask >= 0.15) & (mask < 0.2)] *= 1e6
+        chunks.append(c)
+    h = make_harness()
+    leaf = VLAPolicy("vla", "red_cup", time_limit=30.0)
+    leaf._test_setup = {"vla_engine": ScriptedEngine(card, chunks), "vla_mode": "inline"}
+    h.run(leaf)
+    _check_port_side(h, card)
+    assert leaf.counts["rejected"] + leaf.counts["commands"] > 0
+
+
+def test_low_confidence_fails_with_a_stop(reference_engine):
+    card = reference_engine.card
+    h = make_harness()
+    leaf = VLAPolicy("vla", "red_cup")
+    leaf._test_setup = {"vla_engine": ScriptedEngine(card, [np.zeros((8, 4))], confidence=0.05),
+                        "vla_mode": "inline"}
+    status = h.run(leaf)
+    assert status.value == "FAILURE" and leaf.reason is Reason.VLA_LOW_CONFIDENCE
+    assert h.actuators.ee_commands == [] and h.actuators.stops >= 1
+    assert leaf.chain.counts["confidence"]["rejected"] == 1
+
+
+class StalledEngine(ScriptedEngine):
+    def __init__(self, card) -> None:
+        super().__init__(card, [np.zeros((8, 4))])
+        self.release = threading.Event()
+
+    def infer(self, obs):
+        self.release.wait(10.0)
+        return super().infer(obs)
+
+
+def test_stalled_engine_async_goes_stale_without_blocking(reference_engine):
+    h = make_harness()
+    eng = StalledEngine(reference_engine.card)
+    leaf = VLAPolicy("vla", "red_cup")
+    leaf._test_setup = {"vla_engine": eng, "vla_mode": "async"}
+    leaf.setup(context=h.ctx, **leaf._test_setup)
+    worst = 0.0
+    try:
+        for _ in range(200):
+            t = time.perf_counter()
+            leaf.tick_once()
+            worst = max(worst, time.perf_counter() - t)
+            if leaf.status.value in ("SUCCESS", "FAILURE"):
+                break
+            h.backend.step(0.1)
+    finally:
+        eng.release.set()
+    assert leaf.status.value == "FAILURE" and leaf.reason is Reason.VLA_STALE
+    assert worst < 0.5  # the tick never waited on the engine
+    assert h.actuators.ee_commands == []
+
+
+def test_recovery_falls_back_to_the_scripted_primitive(reference_engine):
+    low = ScriptedEngine(reference_engine.card, [np.zeros((8, 4))], confidence=0.01)
+    out, world, ctx = run_pick(1, low)
+    assert out.outcome == "succeeded", out
+    assert world.held == "blue_bottle"
+    stages = [e.detail.get("stage") for e in ctx.events if e.kind == "recovery"]
+    assert "alternative" in stages
+    reasons = [e.detail.get("reason") for e in ctx.events if e.kind == "failure"]
+    assert "VLA_LOW_CONFIDENCE" in reasons
+
+
+def test_corrupt_and_mismatched_models_name_both_files(tmp_path, capsys):
+    src = vla.REFERENCE_MODEL.parent
+    bad = tmp_path / "model.onnx"
+    bad.write_bytes(b"not an onnx file at all")
+    (tmp_path / "model.card.yaml").write_text((src / "model.card.yaml").read_text())
+    with pytest.raises(EngineSetupError) as ei:
+        setup_engine("auto", model=bad)
+    msg = str(ei.value)
+    assert str(bad) in msg and "model.card.yaml" in msg
+    # mismatched: a real ONNX file whose inputs do not match the card
+    from inference.tiny import write_tiny_model
+
+    other = write_tiny_model(tmp_path / "tiny")
+    (other.parent / "model.card.yaml").write_text((src / "model.card.yaml").read_text())
+    with pytest.raises(EngineSetupError, match="card"):
+        setup_engine("onnxruntime", model=other)
+
+    from executive.cli import main
+
+    rc = main(["run", "--plan", str(ROOT / "examples/pick_blue_bottle.yaml"), "--model", str(bad),
+               "--no-log"] if _has_no_log() else
+              ["run", "--plan", str(ROOT / "examples/pick_blue_bottle.yaml"), "--model", str(bad)])
+    err = capsys.readouterr().err
+    assert rc == 2 and str(bad) in err and "model.card.yaml" in err
+
+
+def _has_no_log() -> bool:
+    from executive.cli import _parser
+
+    return "--no-log" in _parser()._subparsers._group_actions[0].choices["run"].format_help()
+
+
+def test_cli_prints_the_engine_and_none_runs_scripted(capsys):
+    from executive.cli import main
+
+    extra = ["--no-log"] if _has_no_log() else []
+    rc = main(["run", "--plan", str(ROOT / "examples/pick_blue_bottle.yaml"), "--seed", "1", "--json",
+               *extra])
+    err = capsys.readouterr().err
+    assert rc == 0
+    assert "engine: onnxruntime CPUExecutionProvider (inference/models/reference/model.onnx)" in err
+    rc = main(["run", "--plan", str(ROOT / "examples/pick_blue_bottle.yaml"), "--seed", "1",
+               "--engine", "none", "--json", *extra])
+    assert rc == 0 and "engine: none" in capsys.readouterr().err
+
+
+def test_validator_accepts_compiled_trees_with_vla_leaves():
+    backend = SimBackend.create()
+    for plan_file in sorted((ROOT / "examples").glob("*.yaml")):
+        for use_vla in (True, False):
+            tree = compile_plan(load_plan(plan_file), backend.entities(), vla=use_vla)
+            assert validate(tree.root) == [], plan_file
+            has = any(isinstance(n, VLAPolicy) for n in tree.root.iterate())
+            if not use_vla:
+                assert not has
+    tree = compile_plan(PICK, backend.entities(), vla=True)
+    assert sum(isinstance(n, VLAPolicy) for n in tree.root.iterate()) == 2  # attempt + replan

@@ -1,0 +1,102 @@
+"""Helpers for the VLA leaf tests: a leaf harness on the sim, scripted engines."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from behaviours.context import RunContext  # noqa: E402
+from behaviours.limits import LimitStack  # noqa: E402
+from behaviours.safety_gate import SafetyGate  # noqa: E402
+from executive.sim.backend import SimBackend  # noqa: E402
+from executive.sim.world import Actuators  # noqa: E402
+from inference.contract import ActionChunk  # noqa: E402
+
+
+class RecordingActuators(Actuators):
+    """The raw actuator side: records every command that arrived, with the ee at that time."""
+
+    def __init__(self, world) -> None:
+        super().__init__(world)
+        self.ee_commands: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
+        self.gripper: list[bool] = []
+        self.stops = 0
+
+    def command_ee_target(self, position):
+        self.ee_commands.append((tuple(self.world.fk()), tuple(float(v) for v in position)))
+        return super().command_ee_target(position)
+
+    def command_gripper(self, closed):
+        self.gripper.append(bool(closed))
+        return super().command_gripper(closed)
+
+    def stop(self):
+        self.stops += 1
+        super().stop()
+
+
+@dataclass
+class Harness:
+    backend: SimBackend
+    actuators: RecordingActuators
+    gate: SafetyGate
+    ctx: RunContext
+
+    @property
+    def world(self):
+        return self.backend.world
+
+    def run(self, leaf, *, max_ticks: int = 300, step: float = 0.1) -> Any:
+        leaf.setup(context=self.ctx, **getattr(leaf, "_test_setup", {}))
+        for _ in range(max_ticks):
+            leaf.tick_once()
+            if leaf.status.value in ("SUCCESS", "FAILURE"):
+                break
+            self.backend.step(step)
+        return leaf.status
+
+
+def make_harness(seed: int = 1, near: str = "red_cup") -> Harness:
+    backend = SimBackend.create(seed=seed)
+    w = backend.world
+    w.x, w.y, w.theta = w.approach_pose(near, believed=False)
+    act = RecordingActuators(w)
+    backend._actuators = act
+    limits = LimitStack()
+    gate = SafetyGate(act, limits, backend.now, backend.state)
+    ports = backend.bind(gate)
+    ctx = RunContext(ports=ports, limits=limits, clock=backend.now, gate=gate)
+    return Harness(backend, act, gate, ctx)
+
+
+
+
+
+class ScriptedEngine:
+    """An engine serving given chunks (one per call, last repeated) with a given confidence."""
+
+    provider = "test"
+
+    def __init__(self, card, chunks, confidence=1.0, name="scripted/test") -> None:
+        self.card = card
+        self.chunks = [np.asarray(c, np.float32) for c in chunks]
+        self.confidence = confidence
+        self.name = name
+        self.calls = 0
+
+    def infer(self, obs):
+        c = self.chunks[min(self.calls, len(self.chunks) - 1)]
+        self.calls += 1
+        conf = self.confidence(self.calls) if callable(self.confidence) else self.confidence
+        return ActionChunk(c.copy(), obs.stamp, conf, self.name, 0.0)
+
+    def close(self) -> None:
+        pass

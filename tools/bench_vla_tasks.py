@@ -1,0 +1,157 @@
+"""Synchronous vs asynchronous VLA execution: task completion time and success (JSON out).
+
+    .venv/bin/python tools/bench_vla_tasks.py --episodes 50 --latency 0.3
+
+Lockstep simulated world (deterministic), with a *modelled* inference latency: the shipped
+reference policy runs on ONNX Runtime, and its answer is treated as arriving ``--latency``
+seconds after the observation (the latency of a larger model; stated in the output).
+
+* **sync**: the robot stops, waits for the chunk, then executes it (``--horizon`` actions).
+* **async**: the robot keeps executing the current chunk while the next is computed; a new
+  request goes out when ``--threshold`` actions are left; the new chunk's actions that time
+  has already overtaken are dropped (as in ``inference.runner.ChunkRunner``).
+
+Both modes go through the same safety chain and the safety gate; episodes are the pick scenes
+of ``tools/train_reference_policy.py`` (random surface, target + distractors, seeded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+from behaviours.limits import LimitStack  # noqa: E402
+from behaviours.safety_gate import SafetyGate  # noqa: E402
+from behaviours.vla import REFERENCE_MODEL, make_state  # noqa: E402
+from executive.sim.backend import SimBackend  # noqa: E402
+from inference.contract import Observation  # noqa: E402
+from inference.safety_chain import SafetyChain, SafetyConfig  # noqa: E402
+
+
+def episode(engine: Any, ep: Any, mode: str, latency: float, horizon: int, threshold: int,
+            max_time: float) -> dict[str, Any]:
+    w = ep.world
+    backend = SimBackend(w)
+    gate = SafetyGate(backend.actuators, LimitStack(), backend.now, backend.state)
+    ports = backend.bind(gate)
+    chain = SafetyChain(SafetyConfig.from_card(engine.card, max_rate=[0.04, 0.04, 0.04, 1.0],
+                                               max_age=10.0, min_confidence=0.3))
+    o = w.objects[ep.target]
+    target = (o.x, o.y, o.z)  # the detection's answer
+    dt = w.dt
+    lag = round(latency / dt)
+    closed = False
+    buf: list[np.ndarray] = []
+    pending: tuple[int, np.ndarray, int] | None = None  # (ready step, chunk, obs step)
+    waits = requests = dropped = 0
+    t0 = w.steps
+
+    def infer() -> np.ndarray:
+        ee = ports.state.ee_position()
+        st = make_state(target, ee, closed, ports.state.holding() is not None)
+        obs = Observation({"wrist": ports.camera.image()}, ep.instruction, st, w.t)
+        return engine.infer(obs).actions
+
+    while (w.steps - t0) * dt < max_time:
+        if w.held == ep.target:
+            break
+        now = w.steps
+        if mode == "sync":
+            if not buf:
+                chunk = infer()
+                requests += 1
+                gate.stop()
+                for _ in range(lag):  # the robot waits for the answer
+                    w.step()
+                    waits += 1
+                buf = list(chunk[:horizon])
+        else:
+            if pending is None and len(buf) <= threshold:
+                pending = (now + lag, infer(), now)
+                requests += 1
+            if pending is not None and now >= pending[0]:
+                k = now - pending[2]  # actions meant for steps the world has passed
+                dropped += min(k, len(pending[1]))
+                buf = list(pending[1][k:])
+                pending = None
+        if not buf:
+            gate.stop()
+            waits += 1
+            w.step()
+            continue
+        a = buf.pop(0)
+        ee = np.asarray(ports.state.ee_position())
+        r = chain.check(a, now=w.t, stamp=w.t, state=ee)
+        if r.ok:
+            ports.motion.command_ee_target(tuple(ee + r.action[:3]))
+            want = bool(r.action[3] > 0.5)
+            if want != closed:
+                ports.motion.command_gripper(want)
+                closed = want
+        w.step()
+    ok = w.held == ep.target
+    return {"ok": ok, "t": round((w.steps - t0) * dt, 2), "requests": requests, "waits": waits,
+            "dropped": dropped}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--episodes", type=int, default=50)
+    ap.add_argument("--latency", type=float, default=0.3, help="modelled inference latency (s)")
+    ap.add_argument("--horizon", type=int, default=8, help="sync: actions executed per chunk")
+    ap.add_argument("--threshold", type=int, default=4, help="async: request when this many are left")
+    ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--max-time", type=float, default=30.0)
+    ap.add_argument("--model", type=Path, default=REFERENCE_MODEL)
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args(argv)
+
+    import train_reference_policy as trp
+
+    from inference.card import load_engine
+
+    engine = load_engine(args.model, "onnxruntime", intra_op_threads=1)
+    res: dict[str, Any] = {}
+    t_wall = time.perf_counter()
+    for mode in ("sync", "async"):
+        rng = np.random.default_rng(args.seed)
+        runs = [episode(engine, trp.make_scene(rng, trp.SEEN, trp.TRAIN_TEMPLATES, belief_noise=0.0,
+                                             arm_random=True, base_range=(0.35, 0.72)),
+                        mode, args.latency, args.horizon, args.threshold, args.max_time)
+                for _ in range(args.episodes)]
+        ok = [r for r in runs if r["ok"]]
+        res[mode] = {"success": round(len(ok) / len(runs), 3),
+                     "mean_completion_s": round(float(np.mean([r["t"] for r in ok])), 3) if ok else None,
+                     "median_completion_s": round(float(np.median([r["t"] for r in ok])), 3) if ok else None,
+                     "mean_requests": round(float(np.mean([r["requests"] for r in runs])), 2),
+                     "mean_wait_steps": round(float(np.mean([r["waits"] for r in runs])), 2),
+                     "mean_dropped_actions": round(float(np.mean([r["dropped"] for r in runs])), 2)}
+    s, a = res["sync"]["mean_completion_s"], res["async"]["mean_completion_s"]
+    out = {
+        "episodes": args.episodes, "seed": args.seed, "clock": "lockstep", "dt_s": 0.1,
+        "modelled_latency_s": args.latency,
+        "latency_note": f"the reference policy runs on ONNX Runtime CPU; its chunk is treated as "
+                        f"arriving {args.latency} s after the observation (a larger model's latency)",
+        "model": str(args.model), "provider": engine.provider, **res,
+        "async_speedup": round(1 - a / s, 3) if s and a else None,
+        "wall_s": round(time.perf_counter() - t_wall, 1),
+    }
+    text = json.dumps(out, indent=2)
+    if args.out:
+        args.out.write_text(text + "\n")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
