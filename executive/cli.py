@@ -170,6 +170,9 @@ def _run(args: argparse.Namespace) -> int:
     except EngineSetupError as e:
         raise BadInput(str(e)) from e
     print(eng.line(), file=sys.stderr)
+    args.engine_status = {"loaded": eng.enabled, "provider": eng.info.get("provider"),
+                          "name": eng.info.get("engine"), "backend": eng.info.get("backend"),
+                          "model": eng.info.get("model")}
     try:
         compiled = compile_plan(plan, backend.entities(), vla=eng.enabled)
     except CompileError as e:

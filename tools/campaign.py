@@ -31,7 +31,7 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 DEFAULT_PLANS = ["bring_red_cup_to_sink", "pick_blue_bottle", "go_to_red_cube",
                  "apple_out_of_fridge", "clean_table", "bring_me_the_book"]
 #: Faults that can make success impossible; an abort caused by them is not a recovery failure.
-PERMANENT_REASONS = {Reason.NAV_NO_PATH, Reason.DOOR_STUCK}
+PERMANENT_REASONS = {Reason.NAV_NO_PATH, Reason.NAV_GOAL_INVALID, Reason.DOOR_STUCK}
 
 
 class AuditedActuators:
@@ -99,7 +99,8 @@ def episode(plan_name: str, seed: int, faults: str) -> dict[str, Any]:
     plan = load_plan(EXAMPLES / f"{plan_name}.yaml")
     compiled = compile_plan(plan, backend.entities())
     out = runtime.execute(compiled)
-    permanent = any(f.get("permanent") or f.get("for_good") for f in out.faults_injected)
+    permanent = any((f.get("detail") or {}).get("permanent") or (f.get("detail") or {}).get("for_good")
+                    for f in out.faults_injected)
     return {
         "plan": plan_name, "seed": seed, "outcome": out.outcome, "reason": out.reason_code.name,
         "message": out.message, "ticks": out.ticks,

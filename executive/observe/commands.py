@@ -100,7 +100,8 @@ def execute(args: argparse.Namespace, backend: Any, config: Any, compiled: Any) 
             meta = {"plan": str(getattr(args, "plan", "") or ""),
                     "instruction": getattr(args, "instruction", "") or "",
                     "seed": args.seed, "clock": config.clock, "rate_hz": config.rate_hz,
-                    "faults": getattr(args, "faults", ""), "argv": " ".join(sys.argv[1:])}
+                    "faults": getattr(args, "faults", ""), "argv": " ".join(sys.argv[1:]),
+                    "engine": json.dumps(getattr(args, "engine_status", None))}
             obs.writer = open_run_log(obs.sink, obs.log_path, metadata=meta)
             print(f"executive: log: {obs.log_path}", file=sys.stderr, flush=True)
         if want_view:
@@ -112,7 +113,8 @@ def execute(args: argparse.Namespace, backend: Any, config: Any, compiled: Any) 
                 obs.sink, log_dir=obs.log_path.parent if obs.log_path else None,
                 default_file=obs.log_path.name if obs.log_path else None, host=args.host, port=args.port,
                 allow_control=args.allow_control, token=args.token, controls=controls,
-                target_rate_hz=config.rate_hz, gate=runtime.gate)
+                target_rate_hz=config.rate_hz, gate=runtime.gate,
+                engine=getattr(args, "engine_status", None))
             url = obs.server.start()
             print(f"executive: viewer: {url}", file=sys.stderr, flush=True)
             if args.allow_control:

@@ -35,7 +35,7 @@ SHOULDER_HEIGHT = 0.8
 BLOCK_RADIUS = 0.3
 #: Planning keeps this clearance (robot surface to obstacle surface) from fault obstacles,
 #: a little more than the default safety distance, so routing round one never trips the gate.
-BLOCK_CLEARANCE = 0.35
+BLOCK_CLEARANCE = 0.45  # > the 0.3 m safety distance plus a grid cell and pursuit slack
 ARM_OWN_TORQUE = 20.0
 GRAVITY = 9.81
 #: Closing the gripper grasps an object whose grasp point (top of its support + this) is
