@@ -178,8 +178,9 @@ def _run(args: argparse.Namespace) -> int:
     except CompileError as e:
         return _report(Outcome("refused", Reason.INFEASIBLE, str(e)), args.json)
     outcome, runtime = _execute_observed(args, backend, config, compiled)
-    if args.trace is not None and runtime._visitor.lines is not None:
-        args.trace.write_text("".join(runtime._visitor.lines))
+    trace = runtime.last_trace
+    if args.trace is not None and trace is not None and trace.lines is not None:
+        args.trace.write_text("".join(trace.lines))
     if not args.json:
         for s in outcome.steps:
             print(f"  {s.status:>10}  {s.name}  retries={s.retries}  reason={s.reason}")

@@ -136,6 +136,10 @@ class Runtime:
         self.overruns = 0
         self._lock = threading.Lock()
         self._active: GoalHandle | None = None
+        # the most recent goal's context, tree and trace (for the CLI, sinks and tests)
+        self.last_context: RunContext | None = None
+        self.last_tree: py_trees.trees.BehaviourTree | None = None
+        self.last_trace: TraceVisitor | None = None
 
     # -- goals ------------------------------------------------------------------------
     def execute(self, compiled: CompiledTree, goal: GoalHandle | None = None) -> Outcome:
@@ -182,7 +186,7 @@ class Runtime:
         ctx = RunContext(ports=self.ports, limits=self.limits, clock=self.backend.now, gate=self.gate)
         loop = TickLoop(compiled.root, ctx, self.sinks, self.config)
         loop.tree.setup(context=ctx)
-        self._ctx, self._tree, self._visitor = ctx, loop.tree, loop.visitor
+        self.last_context, self.last_tree, self.last_trace = ctx, loop.tree, loop.visitor
         period = 1.0 / self.config.rate_hz
         t0 = self.backend.now()
         realtime = self.config.clock == "realtime"
@@ -246,12 +250,14 @@ class Runtime:
         return Outcome("aborted", reason, reason.describe, **common)
 
 
+class _SinkErrors:
+    """How many sink callbacks raised (a sink must never stop the robot's loop)."""
+
+    count = 0
+
+
 def _safe(fn: Callable[[Any], None], arg: Any) -> None:
-    """A sink must never stop the robot's loop: its errors are swallowed (and counted)."""
     try:
         fn(arg)
     except Exception:
-        _safe.errors += 1  # type: ignore[attr-defined]
-
-
-_safe.errors = 0  # type: ignore[attr-defined]
+        _SinkErrors.count += 1

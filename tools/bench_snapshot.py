@@ -90,7 +90,7 @@ def cost(seed: int) -> dict:
     t = time.perf_counter()
     reps = 300
     for i in range(reps):
-        b2.build(i + 1, 0.0, rt._tree, rt._ctx)
+        b2.build(i + 1, 0.0, rt.last_tree, rt.last_context)
     build_only_us = (time.perf_counter() - t) / reps * 1e6
     md, mf = statistics.median(m.t_delta) * 1e6, statistics.median(m.t_full) * 1e6
     ad, af = statistics.fmean(m.t_delta) * 1e6, statistics.fmean(m.t_full) * 1e6

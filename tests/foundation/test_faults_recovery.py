@@ -6,11 +6,11 @@ from executive.plan import Plan, Step
 
 
 def stages(runtime):
-    return [(e.kind, e.detail.get("stage")) for e in runtime._ctx.events]
+    return [(e.kind, e.detail.get("stage")) for e in runtime.last_context.events]
 
 
 def kinds(runtime):
-    return [e.kind for e in runtime._ctx.events]
+    return [e.kind for e in runtime.last_context.events]
 
 
 def fault_names(out):
@@ -84,7 +84,7 @@ def test_port_timeout_is_caught_by_the_guard_timeout(run):
     assert "port_timeout" in fault_names(out)
     assert out.outcome == "succeeded"
     # whichever comes first (the port's own timeout or the guard's time budget) ends the hang
-    causes = [e.detail["reason"] for e in rt._ctx.events if e.kind in ("guard_tripped", "failure")]
+    causes = [e.detail["reason"] for e in rt.last_context.events if e.kind in ("guard_tripped", "failure")]
     assert causes and causes[0] in ("SAFETY_TIMEOUT", "PORT_TIMEOUT")
     assert out.steps[0].retries >= 1
 

@@ -30,7 +30,7 @@ def run_pick(seed: int = 1, engine=None, faults: str = ""):
     backend = SimBackend.create(seed=seed, faults=faults)
     rt = Runtime(backend, RunConfig(clock="lockstep"))
     out = rt.execute(compile_plan(PICK, backend.entities(), vla=True))
-    return out, backend.world, rt._ctx
+    return out, backend.world, rt.last_context
 
 
 def test_pick_blue_bottle_with_shipped_model(reference_engine):
@@ -214,3 +214,74 @@ def test_validator_accepts_compiled_trees_with_vla_leaves():
                 assert not has
     tree = compile_plan(PICK, backend.entities(), vla=True)
     assert sum(isinstance(n, VLAPolicy) for n in tree.root.iterate()) == 2  # attempt + replan
+
+
+# -- async anchoring: a late chunk's targets land where they were meant to ----------------------
+
+
+def test_anchor_chunk_is_the_cumulative_sum_from_the_observation_pose():
+    d = np.array([[0.01, 0.0, -0.02, 0.0], [0.01, 0.01, -0.02, 0.0], [0.0, 0.01, 0.0, 1.0]], np.float32)
+    t = vla.anchor_chunk(d, (0.5, -0.2, 0.9))
+    want = np.array([0.5, -0.2, 0.9]) + np.cumsum(d[:, :3].astype(np.float64), axis=0)
+    assert np.allclose(t[:, :3], want, atol=1e-9)
+    assert np.array_equal(t[:, 3], d[:, 3])  # the gripper column is kept
+
+
+class GatedEngine(ScriptedEngine):
+    """Answers only when released (a slow model), remembering the observations it answered."""
+
+    def __init__(self, card, chunks) -> None:
+        super().__init__(card, chunks)
+        self.release = threading.Event()
+        self.seen = []
+
+    def infer(self, obs):
+        self.seen.append(obs)
+        self.release.wait(10.0)
+        return super().infer(obs)
+
+
+def test_async_stale_chunk_is_anchored_at_the_observation_pose(reference_engine):
+    """The chunk answers an observation taken 0.3 s (3 steps) earlier; meanwhile the arm moved
+    sideways. Its step-3 action must aim at ee_obs + d0 + d1 + d2 + d3 (where the policy meant
+    the arm to be), not at the ee now + d3 (which would carry the sideways move along)."""
+    h = make_harness()
+    step = np.array([0.01, 0.0, 0.0, 0.0], np.float32)
+    eng = GatedEngine(reference_engine.card, [np.tile(step, (8, 1))])
+    leaf = VLAPolicy("vla", "red_cup")
+    leaf._test_setup = {"vla_engine": eng, "vla_mode": "async"}
+    leaf.setup(context=h.ctx, **leaf._test_setup)
+    w = h.world
+    try:
+        for _ in range(50):  # look + reach until the policy's first observation is in flight
+            leaf.tick_once()
+            deadline = time.monotonic() + 1.0
+            while leaf.phase == "policy" and not eng.seen and time.monotonic() < deadline:
+                time.sleep(0.005)
+            if eng.seen:
+                break
+            h.backend.step(0.1)
+        assert eng.seen and leaf.status.value == "RUNNING"
+        obs = eng.seen[0]
+        ee_obs = np.asarray(w.fk(), np.float64)
+        assert np.allclose(np.asarray(leaf._target) - obs.state[:3], ee_obs, atol=1e-6)
+        moved = ee_obs + np.array([0.0, 0.03, 0.0])  # the arm moved on while the model ran
+        w.q = w.ik(moved)
+        ee_moved = np.asarray(w.fk(), np.float64)
+        assert np.linalg.norm(ee_moved - moved) < 1e-3
+        for _ in range(3):  # 0.3 s of latency: nothing to serve yet (and not stale)
+            h.backend.step(0.1)
+            leaf.tick_once()
+        assert leaf.status.value == "RUNNING" and h.actuators.ee_commands == []
+        eng.release.set()
+        assert leaf.runner.wait_for_chunks(1, timeout=5.0)
+        leaf.tick_once()
+    finally:
+        eng.release.set()
+        leaf.runner.stop(timeout=1.0)
+    assert h.actuators.ee_commands, leaf.feedback_message
+    ee_cmd, target = h.actuators.ee_commands[-1]
+    assert np.allclose(ee_cmd, ee_moved, atol=1e-9)
+    intended = ee_obs + 4 * step[:3]  # actions 0..2 were overtaken; action 3 ends here
+    assert np.allclose(target, intended, atol=1e-5), (target, intended)
+    assert leaf.runner.stats()["drops"] == 3
