@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run an instruction or a plan in the simulated world")
     run.add_argument("instruction", nargs="?", help="what the robot should do, in words")
     run.add_argument("--plan", type=Path, help="a plan file (YAML/JSON) instead of words")
+    run.add_argument("--tree", type=Path, help="a hand-written tree file (YAML, see executive/tree_spec.py)")
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--clock", choices=("lockstep", "realtime"), default="lockstep")
     run.add_argument("--rate", type=float, default=10.0, help="tick rate in Hz (default 10)")
@@ -159,7 +160,13 @@ def _run(args: argparse.Namespace) -> int:
         backend = _world(args.seed, args.faults, args.rate)
     except ValueError as e:
         raise BadInput(str(e)) from e
-    plan, early = _plan_from(args, backend)
+    if args.tree is not None:
+        if args.plan is not None or args.instruction:
+            raise BadInput("give one of: an instruction, --plan or --tree")
+        args.engine = "none" if args.engine == "auto" else args.engine
+        plan, early = Plan((), source_text=str(args.tree)), None
+    else:
+        plan, early = _plan_from(args, backend)
     if early is not None:
         return _report(early, args.json)
     assert plan is not None
@@ -174,7 +181,8 @@ def _run(args: argparse.Namespace) -> int:
                           "name": eng.info.get("engine"), "backend": eng.info.get("backend"),
                           "model": eng.info.get("model")}
     try:
-        compiled = compile_plan(plan, backend.entities(), vla=eng.enabled)
+        compiled = (_hand_written(args.tree, plan) if args.tree is not None
+                    else compile_plan(plan, backend.entities(), vla=eng.enabled))
     except CompileError as e:
         return _report(Outcome("refused", Reason.INFEASIBLE, str(e)), args.json)
     outcome, runtime = _execute_observed(args, backend, config, compiled)
@@ -185,6 +193,18 @@ def _run(args: argparse.Namespace) -> int:
         for s in outcome.steps:
             print(f"  {s.status:>10}  {s.name}  retries={s.retries}  reason={s.reason}")
     return _report(outcome, args.json)
+
+
+def _hand_written(path: Path, plan: Plan) -> Any:
+    """A hand-written tree as a CompiledTree: its recovery chains are its steps."""
+    from behaviours.recovery import RecoveryChain
+    from executive.compiler import CompiledStep, CompiledTree
+    from executive.tree_spec import load_tree
+
+    root = load_tree(path)
+    steps = tuple(CompiledStep(n.step_id, n.name, n) for n in root.iterate()
+                  if isinstance(n, RecoveryChain))
+    return CompiledTree(root, steps, plan)
 
 
 def _execute_observed(args: argparse.Namespace, backend: Any, config: Any, compiled: Any) -> Any:
@@ -261,6 +281,7 @@ def _compile_batch(args: argparse.Namespace) -> int:
 
 
 def _check(files: Sequence[Path]) -> int:
+    from executive.tree_spec import is_tree_file, load_tree
     from trees.library import SkillFileError, load_skill_file
 
     bad = 0
@@ -276,6 +297,14 @@ def _check(files: Sequence[Path]) -> int:
             if isinstance(data, dict) and "skill" in data and "action" in data:
                 load_skill_file(f)
                 print(f"{f}: ok (skill {data['skill']})")
+                continue
+            if is_tree_file(data):
+                issues = validate(load_tree(f))
+                for i in issues:
+                    print(f"{f}: invalid: {i}")
+                bad += bool(issues)
+                if not issues:
+                    print(f"{f}: ok (hand-written tree)")
                 continue
             plan = load_plan(f)
             backend = backend or _world(0)

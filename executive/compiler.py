@@ -267,7 +267,7 @@ class Compiler:
                                          if overrides else "")
             if leaf_name == "vla":
                 name = f"{name} (vla)"
-        factory = _LEAVES[leaf_name]
+        factory = LEAF_TYPES[leaf_name]
         try:
             return factory(name, **args)
         except TypeError as e:
@@ -275,7 +275,7 @@ class Compiler:
                                f"{leaf_name}: {e}") from e
 
 
-_LEAVES: dict[str, Any] = {
+LEAF_TYPES: dict[str, Any] = {
     "navigate": leaves.NavigateTo,
     "detect": leaves.Detect,
     "pick": leaves.Pick,

@@ -1,0 +1,158 @@
+"""Hand-written trees as YAML, so they get exactly the validator's checks (``executive check``).
+
+A tree file has one top-level key ``tree`` holding a node. A node is a mapping with exactly one
+of these keys, whose value is the node's settings::
+
+    sequence / selector: {name, memory (default true), children: [node, ...]}
+    chain:    {name, step, children: [node, ...]}       # a RecoveryChain; end it with abort
+    stage:    {name, stage: attempt|alternative|replan, child: node}
+    retry:    {name, attempts, backoff_s, factor, child: node}
+    guard:    {name, limits: {...}, child: node}
+    abort:    {name, message}
+    leaf:     {type: navigate|detect|pick|place|open|close|toggle|wipe|pour|give|push|say|wait,
+               name, ...leaf arguments}
+    condition: {type: holding|at|open|closed|on|off|visible, name, entity}
+
+Errors name the file and the node path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import py_trees
+import yaml
+
+from behaviours import conditions as cond
+from behaviours.guards import SafetyGuard
+from behaviours.recovery import Abort, RecoveryChain, RetryWithBackoff, Stage
+from executive.compiler import LEAF_TYPES
+from executive.plan import PlanError
+
+Behaviour = py_trees.behaviour.Behaviour
+
+
+class TreeSpecError(PlanError):
+    """A tree file is malformed; the message names the file and the node path."""
+
+
+def is_tree_file(data: Any) -> bool:
+    return isinstance(data, Mapping) and set(data) == {"tree"}
+
+
+def load_tree(path: str | Path) -> Behaviour:
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise TreeSpecError(f"{p}: cannot read tree file: {e}") from e
+    if not is_tree_file(data):
+        raise TreeSpecError(f"{p}: a tree file has exactly one top-level key 'tree'")
+    return build_node(data["tree"], f"{p}: tree")
+
+
+def build_node(spec: Any, where: str) -> Behaviour:
+    if not isinstance(spec, Mapping) or len(spec) != 1:
+        raise TreeSpecError(f"{where}: a node is a mapping with exactly one kind key")
+    ((kind, raw),) = spec.items()
+    body = dict(raw or {})
+    name = str(body.pop("name", kind))
+    here = f"{where}/{name}"
+    try:
+        return _BUILDERS[kind](name, body, here)
+    except KeyError as e:
+        if kind not in _BUILDERS:
+            raise TreeSpecError(f"{where}: unknown node kind {kind!r}; known: "
+                                f"{', '.join(sorted(_BUILDERS))}") from e
+        raise TreeSpecError(f"{here}: missing field {e}") from e
+    except (TypeError, ValueError) as e:
+        if isinstance(e, TreeSpecError):
+            raise
+        raise TreeSpecError(f"{here}: {e}") from e
+
+
+def _children(body: dict[str, Any], here: str) -> list[Behaviour]:
+    kids = body.pop("children")
+    if not isinstance(kids, list) or not kids:
+        raise TreeSpecError(f"{here}: children must be a non-empty list")
+    return [build_node(c, f"{here}[{i}]") for i, c in enumerate(kids)]
+
+
+def _no_extra(body: dict[str, Any], here: str) -> None:
+    if body:
+        raise TreeSpecError(f"{here}: unknown field(s) {sorted(body)}")
+
+
+def _sequence(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    kids, memory = _children(body, here), bool(body.pop("memory", True))
+    _no_extra(body, here)
+    return py_trees.composites.Sequence(name, memory=memory, children=kids)
+
+
+def _selector(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    kids, memory = _children(body, here), bool(body.pop("memory", True))
+    _no_extra(body, here)
+    return py_trees.composites.Selector(name, memory=memory, children=kids)
+
+
+def _chain(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    step = str(body.pop("step", name))
+    kids = _children(body, here)
+    _no_extra(body, here)
+    chain = RecoveryChain(name, step, kids)
+    for n in chain.iterate():
+        if hasattr(n, "step_id"):
+            n.step_id = step
+    return chain
+
+
+def _child(body: dict[str, Any], here: str) -> Behaviour:
+    return build_node(body.pop("child"), here)
+
+
+def _stage(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    child, stage = _child(body, here), str(body.pop("stage"))
+    _no_extra(body, here)
+    return Stage(name, child, stage)
+
+
+def _retry(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    child = _child(body, here)
+    args = {k: body.pop(k) for k in ("attempts", "backoff_s", "factor") if k in body}
+    _no_extra(body, here)
+    return RetryWithBackoff(name, child, **args)
+
+
+def _guard(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    child, limits = _child(body, here), body.pop("limits", {})
+    _no_extra(body, here)
+    return SafetyGuard(name, child, limits)
+
+
+def _abort(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    msg = str(body.pop("message", ""))
+    _no_extra(body, here)
+    return Abort(name, msg)
+
+
+def _leaf(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    kind = body.pop("type")
+    if kind not in LEAF_TYPES:
+        raise TreeSpecError(f"{here}: unknown leaf type {kind!r}; known: {', '.join(sorted(LEAF_TYPES))}")
+    return LEAF_TYPES[kind](name, **body)
+
+
+def _condition(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    kind = body.pop("type")
+    if kind not in cond.CONDITIONS:
+        raise TreeSpecError(f"{here}: unknown condition {kind!r}; known: "
+                            f"{', '.join(sorted(cond.CONDITIONS))}")
+    return cond.CONDITIONS[kind](name, **body)
+
+
+_BUILDERS = {
+    "sequence": _sequence, "selector": _selector, "chain": _chain, "stage": _stage,
+    "retry": _retry, "guard": _guard, "abort": _abort, "leaf": _leaf, "condition": _condition,
+}
