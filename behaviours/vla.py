@@ -76,6 +76,42 @@ def make_state(
     return np.array([d[0], d[1], d[2], float(gripper_closed), float(holding)], np.float32)
 
 
+def anchor_chunk(actions: np.ndarray, ee_obs: tuple[float, float, float] | np.ndarray) -> np.ndarray:
+    """Per-step end-effector deltas -> absolute targets anchored at the observation-time pose.
+
+    The policy is trained on the expert's next actions, each a per-step increment
+    (``ee_{k+1} = ee_k + d_k`` from ``ee_0`` = the end effector at observation), so action ``k``
+    aims at ``ee_obs + d_0 + ... + d_k``. Anchoring makes a chunk that arrives late (async
+    inference) still aim where it was meant to, however the arm moved meanwhile. Columns past
+    the first three (the gripper) are kept as they are.
+    """
+    a = np.asarray(actions, np.float64)
+    out = a.copy()
+    out[:, :3] = np.asarray(ee_obs, np.float64)[:3] + np.cumsum(a[:, :3], axis=0)
+    return out
+
+
+class AnchoredEngine:
+    """Wraps an engine so its chunks hold absolute targets (:func:`anchor_chunk`) anchored at
+    the end effector of the observation they answer (``ee_of(obs)``); everything else (card,
+    name, provider) is the wrapped engine's. The async runner then serves *where to be* at each
+    step rather than a delta that would be applied to wherever the arm is when the chunk lands."""
+
+    def __init__(self, engine: Any, ee_of: Callable[[Any], np.ndarray]) -> None:
+        self.inner = engine
+        self._ee_of = ee_of
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def infer(self, obs: Any) -> Any:
+        from dataclasses import replace
+
+        chunk = self.inner.infer(obs)
+        targets = anchor_chunk(chunk.actions, self._ee_of(obs)).astype(np.float32)
+        return replace(chunk, actions=targets)
+
+
 # ---------------------------------------------------------------------------------------------
 # Engine resolution: once per process, never per tick.
 
@@ -225,6 +261,7 @@ class VLAPolicy(ContextBound):
         self._reach_stuck = 0
         self._last_xy: tuple[float, float] | None = None
         self._start_error = ""
+        self._anchored = False
 
     def initialise(self) -> None:
         from inference.runner import ChunkRunner
@@ -251,7 +288,11 @@ class VLAPolicy(ContextBound):
         ctx.record("engine", self.name, **engine_info(self.engine))
         mode = self._mode_kw or ctx.extras.get("vla_mode") or SETTINGS.mode
         card = self.engine.card
-        self.runner = ChunkRunner(self.engine, ctx.clock, mode=mode,
+        # async: chunks arrive late, so they are anchored at the observation-time ee (absolute
+        # targets); inline (lockstep) answers at once and keeps the per-step deltas.
+        self._anchored = mode == "async"
+        runner_engine = AnchoredEngine(self.engine, self._obs_ee) if self._anchored else self.engine
+        self.runner = ChunkRunner(runner_engine, ctx.clock, mode=mode,
                                   staleness_deadline=SETTINGS.staleness_deadline,
                                   blend_steps=0, queue_threshold=0.5)
         rate = np.array([0.04, 0.04, 0.04, 1.0], np.float32)[: card.outputs.action.dim]
@@ -264,6 +305,11 @@ class VLAPolicy(ContextBound):
             self._detect = ctx.ports.perception.detect(self.entity)
         except Exception as e:
             self._start_error = f"{type(e).__name__}: {e}"
+
+    def _obs_ee(self, obs: Any) -> np.ndarray:
+        """The end effector an observation was taken at: its state is believed target - ee."""
+        assert self._target is not None
+        return np.asarray(self._target, np.float64) - np.asarray(obs.state[:3], np.float64)
 
     def _workspace(self, actions: np.ndarray, states: np.ndarray | None) -> np.ndarray:
         """The end-effector target ``ee + action[:3]`` must lie inside the innermost limits."""
@@ -405,7 +451,10 @@ class VLAPolicy(ContextBound):
             self.feedback_message = "waiting for the policy"
             return Status.RUNNING
         self.counts["actions"] += 1
-        r = self.chain.check(served.action, now=now, stamp=served.stamp,
+        action = served.action
+        if self._anchored:  # an absolute target: the delta from where the arm is now
+            action = np.concatenate([action[:3] - ee, action[3:]]).astype(np.float32)
+        r = self.chain.check(action, now=now, stamp=served.stamp,
                              confidence=served.confidence, state=ee)
         if r.modified:
             self.counts["modified"] += 1

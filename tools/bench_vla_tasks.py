@@ -32,14 +32,15 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from behaviours.limits import LimitStack  # noqa: E402
 from behaviours.safety_gate import SafetyGate  # noqa: E402
-from behaviours.vla import REFERENCE_MODEL, make_state  # noqa: E402
+from behaviours.vla import REFERENCE_MODEL, anchor_chunk, make_state  # noqa: E402
 from executive.sim.backend import SimBackend  # noqa: E402
 from inference.contract import Observation  # noqa: E402
+from inference.runner import blend_chunks  # noqa: E402
 from inference.safety_chain import SafetyChain, SafetyConfig  # noqa: E402
 
 
 def episode(engine: Any, ep: Any, mode: str, latency: float, horizon: int, threshold: int,
-            max_time: float) -> dict[str, Any]:
+            max_time: float, blend: int = 2) -> dict[str, Any]:
     w = ep.world
     backend = SimBackend(w)
     gate = SafetyGate(backend.actuators, LimitStack(), backend.now, backend.state)
@@ -51,46 +52,59 @@ def episode(engine: Any, ep: Any, mode: str, latency: float, horizon: int, thres
     dt = w.dt
     lag = round(latency / dt)
     closed = False
-    buf: list[np.ndarray] = []
-    pending: tuple[int, np.ndarray, int] | None = None  # (ready step, chunk, obs step)
+    buf: list[np.ndarray] = []  # sync: the chunk's deltas left to execute
+    plan: np.ndarray | None = None  # async: absolute targets (x, y, z, gripper), one per step
+    plan_t0 = 0  # async: the step the plan's first target is meant for (its observation step)
+    pending: tuple[int, np.ndarray, int] | None = None  # (ready step, anchored chunk, obs step)
     waits = requests = dropped = 0
     t0 = w.steps
 
-    def infer() -> np.ndarray:
-        ee = ports.state.ee_position()
+    def infer() -> tuple[np.ndarray, np.ndarray]:
+        ee = np.asarray(ports.state.ee_position(), np.float64)
         st = make_state(target, ee, closed, ports.state.holding() is not None)
         obs = Observation({"wrist": ports.camera.image()}, ep.instruction, st, w.t)
-        return engine.infer(obs).actions
+        return engine.infer(obs).actions, ee
 
     while (w.steps - t0) * dt < max_time:
         if w.held == ep.target:
             break
         now = w.steps
+        ee = np.asarray(ports.state.ee_position(), np.float64)
         if mode == "sync":
             if not buf:
-                chunk = infer()
+                chunk, _ = infer()
                 requests += 1
                 gate.stop()
                 for _ in range(lag):  # the robot waits for the answer
                     w.step()
                     waits += 1
                 buf = list(chunk[:horizon])
+                ee = np.asarray(ports.state.ee_position(), np.float64)
+            a = buf.pop(0)  # a per-step delta from the ee now (the robot waited: nothing is stale)
         else:
-            if pending is None and len(buf) <= threshold:
-                pending = (now + lag, infer(), now)
-                requests += 1
             if pending is not None and now >= pending[0]:
-                k = now - pending[2]  # actions meant for steps the world has passed
-                dropped += min(k, len(pending[1]))
-                buf = list(pending[1][k:])
-                pending = None
-        if not buf:
-            gate.stop()
-            waits += 1
-            w.step()
-            continue
-        a = buf.pop(0)
-        ee = np.asarray(ports.state.ee_position())
+                new, obs_step = pending[1], pending[2]
+                dropped += min(now - obs_step, len(new))  # targets whose time has passed
+                if plan is not None and blend > 0:  # cross-fade with the old plan's remaining targets
+                    mixed = blend_chunks(plan, plan_t0, new, obs_step, now, 1.0, blend)
+                    new = np.concatenate([mixed[:, :3], new[:, 3:]], axis=1)  # gripper: the newest
+                plan, plan_t0, pending = new, obs_step, None
+            left = 0 if plan is None else len(plan) - (now - plan_t0)
+            if pending is None and left <= threshold:
+                chunk, ee_obs = infer()
+                pending = (now + lag, anchor_chunk(chunk, ee_obs), now)  # anchored at obs time
+                requests += 1
+            if plan is None:  # nothing yet (the very first request): wait
+                gate.stop()
+                waits += 1
+                w.step()
+                continue
+            k = now - plan_t0
+            if k >= len(plan):  # plan exhausted before the next chunk: hold its last target
+                waits += 1
+                k = len(plan) - 1
+            tgt = plan[k]
+            a = np.concatenate([tgt[:3] - ee, tgt[3:]]).astype(np.float32)
         r = chain.check(a, now=w.t, stamp=w.t, state=ee)
         if r.ok:
             ports.motion.command_ee_target(tuple(ee + r.action[:3]))
@@ -110,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--latency", type=float, default=0.3, help="modelled inference latency (s)")
     ap.add_argument("--horizon", type=int, default=8, help="sync: actions executed per chunk")
     ap.add_argument("--threshold", type=int, default=4, help="async: request when this many are left")
+    ap.add_argument("--blend", type=int, default=2, help="async: targets cross-faded with the old plan")
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--max-time", type=float, default=30.0)
     ap.add_argument("--model", type=Path, default=REFERENCE_MODEL)
@@ -127,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         rng = np.random.default_rng(args.seed)
         runs = [episode(engine, trp.make_scene(rng, trp.SEEN, trp.TRAIN_TEMPLATES, belief_noise=0.0,
                                              arm_random=True, base_range=(0.35, 0.72)),
-                        mode, args.latency, args.horizon, args.threshold, args.max_time)
+                        mode, args.latency, args.horizon, args.threshold, args.max_time, args.blend)
                 for _ in range(args.episodes)]
         ok = [r for r in runs if r["ok"]]
         res[mode] = {"success": round(len(ok) / len(runs), 3),
