@@ -16,7 +16,10 @@ tick (DESIGN.md "Leaves never block a tick"):
     proprioception: believed target minus end effector, gripper closed, holding), submit it,
     take the runner's action for *now*, pass it through the safety chain (finite → bounds →
     workspace → rate → staleness → confidence) and turn it into ``command_ee_target(ee + d)``
-    and ``command_gripper``. Every rejection is counted and recorded (``ctx.record``).
+    and ``command_gripper``. Every rejection is counted and recorded (``ctx.record``). In
+    ``async`` mode the runner's chunks are anchored at the observation-time end effector
+    (:class:`AnchoredEngine`: absolute targets), and ``d`` is the served target minus the ee
+    now, so a chunk that lands after the arm moved on still aims where the policy meant.
 ``terminate()``
     stop the runner, cancel the detection, stop the motion unless it succeeded.
 

@@ -6,10 +6,16 @@ Lockstep simulated world (deterministic), with a *modelled* inference latency: t
 reference policy runs on ONNX Runtime, and its answer is treated as arriving ``--latency``
 seconds after the observation (the latency of a larger model; stated in the output).
 
-* **sync**: the robot stops, waits for the chunk, then executes it (``--horizon`` actions).
-* **async**: the robot keeps executing the current chunk while the next is computed; a new
-  request goes out when ``--threshold`` actions are left; the new chunk's actions that time
-  has already overtaken are dropped (as in ``inference.runner.ChunkRunner``).
+* **sync**: the robot stops, waits for the chunk, then executes its first ``--horizon`` actions,
+  each a per-step delta from the end effector at execution (nothing is stale: it waited).
+* **async**: the robot keeps executing the current plan while the next chunk is computed; a new
+  request goes out when ``--threshold`` actions are left. Each chunk is anchored at the end
+  effector of its *observation* (``behaviours.vla.anchor_chunk``: target_k = ee_obs + d_0 + ...
+  + d_k, the policy's deltas being per-step increments), the targets that time has overtaken
+  are dropped, the first ``--blend`` remaining ones are cross-faded with the old plan's
+  (``inference.runner.blend_chunks``; 0 by default: blending measured slower and less
+  successful), and each step commands the delta from the ee now to the current target; when a
+  plan runs out before the next chunk, its last target is held. As in the VLA leaf's async mode.
 
 Both modes go through the same safety chain and the safety gate; episodes are the pick scenes
 of ``tools/train_reference_policy.py`` (random surface, target + distractors, seeded).
@@ -40,7 +46,7 @@ from inference.safety_chain import SafetyChain, SafetyConfig  # noqa: E402
 
 
 def episode(engine: Any, ep: Any, mode: str, latency: float, horizon: int, threshold: int,
-            max_time: float, blend: int = 2) -> dict[str, Any]:
+            max_time: float, blend: int = 0) -> dict[str, Any]:
     w = ep.world
     backend = SimBackend(w)
     gate = SafetyGate(backend.actuators, LimitStack(), backend.now, backend.state)
@@ -122,9 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--episodes", type=int, default=50)
     ap.add_argument("--latency", type=float, default=0.3, help="modelled inference latency (s)")
-    ap.add_argument("--horizon", type=int, default=8, help="sync: actions executed per chunk")
+    ap.add_argument("--horizon", type=int, default=4, help="sync: actions executed per chunk")
     ap.add_argument("--threshold", type=int, default=4, help="async: request when this many are left")
-    ap.add_argument("--blend", type=int, default=2, help="async: targets cross-faded with the old plan")
+    ap.add_argument("--blend", type=int, default=0, help="async: targets cross-faded with the old plan")
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--max-time", type=float, default=30.0)
     ap.add_argument("--model", type=Path, default=REFERENCE_MODEL)
@@ -137,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = load_engine(args.model, "onnxruntime", intra_op_threads=1)
     res: dict[str, Any] = {}
+    per_mode: dict[str, list[dict[str, Any]]] = {}
     t_wall = time.perf_counter()
     for mode in ("sync", "async"):
         rng = np.random.default_rng(args.seed)
@@ -144,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
                                              arm_random=True, base_range=(0.35, 0.72)),
                         mode, args.latency, args.horizon, args.threshold, args.max_time, args.blend)
                 for _ in range(args.episodes)]
+        per_mode[mode] = runs
         ok = [r for r in runs if r["ok"]]
         res[mode] = {"success": round(len(ok) / len(runs), 3),
                      "mean_completion_s": round(float(np.mean([r["t"] for r in ok])), 3) if ok else None,
@@ -152,13 +160,34 @@ def main(argv: list[str] | None = None) -> int:
                      "mean_wait_steps": round(float(np.mean([r["waits"] for r in runs])), 2),
                      "mean_dropped_actions": round(float(np.mean([r["dropped"] for r in runs])), 2)}
     s, a = res["sync"]["mean_completion_s"], res["async"]["mean_completion_s"]
+    both = [(x["t"], y["t"]) for x, y in zip(per_mode["sync"], per_mode["async"], strict=True)
+            if x["ok"] and y["ok"]]  # the same episodes, solved by both modes
+    ps = round(float(np.mean([x for x, _ in both])), 3) if both else None
+    pa = round(float(np.mean([y for _, y in both])), 3) if both else None
+    ms, ma = res["sync"]["median_completion_s"], res["async"]["median_completion_s"]
     out = {
         "episodes": args.episodes, "seed": args.seed, "clock": "lockstep", "dt_s": 0.1,
         "modelled_latency_s": args.latency,
         "latency_note": f"the reference policy runs on ONNX Runtime CPU; its chunk is treated as "
                         f"arriving {args.latency} s after the observation (a larger model's latency)",
-        "model": str(args.model), "provider": engine.provider, **res,
+        "model": str(args.model), "provider": engine.provider,
+        "sync_horizon": args.horizon, "async_threshold": args.threshold, "async_blend": args.blend,
+        "max_time_s": args.max_time,
+        "note": "same seeded episodes, same modelled latency and the same success criterion (the "
+                "target held within max_time_s) for both modes. sync: stop, wait for the chunk, "
+                f"execute its first {args.horizon} per-step deltas from the ee at execution. async: keep "
+                f"moving; request when {args.threshold} actions are left; each chunk is anchored at "
+                "its observation-time ee (absolute targets = ee_obs + cumulative deltas), overtaken "
+                f"targets dropped, {args.blend} cross-faded with the old plan, the delta to the "
+                "current target commanded each step, the last target held while waiting. "
+                "mean_completion_s averages each mode's own successes; paired_* averages the "
+                "episodes both solved; async_speedup = 1 - async/sync of the means.",
+        **res,
         "async_speedup": round(1 - a / s, 3) if s and a else None,
+        "median_async_speedup": round(1 - ma / ms, 3) if ms and ma else None,
+        "paired_episodes": len(both),
+        "paired_mean_completion_s": {"sync": ps, "async": pa},
+        "paired_async_speedup": round(1 - pa / ps, 3) if ps and pa else None,
         "wall_s": round(time.perf_counter() - t_wall, 1),
     }
     text = json.dumps(out, indent=2)
