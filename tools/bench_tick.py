@@ -11,6 +11,7 @@ one run so machine noise hits both sides alike.
 
 from __future__ import annotations
 
+import gc
 import importlib.metadata
 import json
 import statistics
@@ -77,15 +78,28 @@ def build(unit, n_nodes: int) -> py_trees.behaviour.Behaviour:
         children=[unit(i) for i in range(units)])
 
 
-def time_ticks(tick, ticks: int) -> float:
-    tick()  # warm up (initialise)
-    samples = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        for _ in range(ticks):
-            tick()
-        samples.append((time.perf_counter() - t0) / ticks)
-    return statistics.median(samples)
+def time_block(tick, ticks: int) -> float:
+    t0 = time.perf_counter()
+    for _ in range(ticks):
+        tick()
+    return (time.perf_counter() - t0) / ticks
+
+
+def paired_rounds(plain_tick, exec_tick, ticks: int, rounds: int = 15) -> tuple[float, float, float]:
+    """Alternate plain/executive blocks so machine noise hits both alike; GC off while timing.
+
+    Returns the median per-tick time of each side and the median of the per-round ratios.
+    """
+    plain_tick()
+    exec_tick()  # warm up (initialise)
+    gc.collect()
+    gc.disable()
+    try:
+        pairs = [(time_block(plain_tick, ticks), time_block(exec_tick, ticks)) for _ in range(rounds)]
+    finally:
+        gc.enable()
+    return (statistics.median(p for p, _ in pairs), statistics.median(e for _, e in pairs),
+            statistics.median(e / p for p, e in pairs))
 
 
 def main() -> int:
@@ -95,7 +109,7 @@ def main() -> int:
     ctx = RunContext(ports=backend.bind(gate), limits=limits, clock=backend.now, gate=gate)
     results = []
     for n in (10, 100, 1000):
-        ticks = max(20, 20000 // n)
+        ticks = max(10, 4000 // n)
         ex_root = build(executive_unit, n)
         loop = TickLoop(ex_root, ctx, (), RunConfig(rate_hz=10))
         loop.tree.setup(context=ctx)
@@ -104,17 +118,14 @@ def main() -> int:
         plain.setup()
         nodes = sum(1 for _ in ex_root.iterate())
         assert nodes == sum(1 for _ in pl_root.iterate())
-        # interleave to share noise
-        t_plain = time_ticks(plain.tick, ticks)
-        t_exec = time_ticks(loop.tick, ticks)
-        t_plain = min(t_plain, time_ticks(plain.tick, ticks))
+        t_plain, t_exec, ratio = paired_rounds(plain.tick, loop.tick, ticks)
         results.append({
             "nodes": nodes, "ticks": ticks,
             "plain_us_per_node": round(t_plain / nodes * 1e6, 3),
             "executive_us_per_node": round(t_exec / nodes * 1e6, 3),
             "plain_ms_per_tick": round(t_plain * 1e3, 4),
             "executive_ms_per_tick": round(t_exec * 1e3, 4),
-            "ratio": round(t_exec / t_plain, 3),
+            "ratio": round(ratio, 3),
         })
     version = importlib.metadata.version("py_trees")
     print(json.dumps({"benchmark": "tick", "py_trees": version, "results": results}))
