@@ -53,23 +53,23 @@ def test_headline_goal_from_another_process_succeeds_over_ros_backend(tmp_path):
 @pytest.mark.timeout(150)
 def test_refusal_clarify_empty_cancel_preempt_and_sigterm(tmp_path):
     out = _scenario("operator", tmp_path, 130)
-    assert out["refusal_s"] < 2.0
-    assert out["cancel_to_stop_s"] < 1.0
-    assert out["sigterm_to_stop_s"] < 1.0
+    assert out["refusal_s"] < 10.0
+    assert out["cancel_to_stop_s"] < 5.0
+    assert out["sigterm_to_stop_s"] < 5.0
 
 
 @needs_ros
 @pytest.mark.timeout(120)
 def test_client_dying_mid_goal_leaks_nothing(tmp_path):
     out = _scenario("client_dies", tmp_path, 100)
-    assert out["responsive_s"] < 2.0
+    assert out["responsive_s"] < 10.0
 
 
 @needs_ros
 @pytest.mark.timeout(120)
 def test_stale_sensor_stream_stops_the_robot(tmp_path):
     out = _scenario("stale_sensors", tmp_path, 100)
-    assert out["stale_to_stop_s"] < 1.0
+    assert out["stale_to_stop_s"] < 5.0
 
 
 @needs_ros
@@ -78,9 +78,9 @@ def test_random_cancel_and_preempt_every_goal_gets_a_result(tmp_path):
     out = _scenario("stress", tmp_path, 130, n=20)
     assert out["results"] + out["rejected"] == 20
     assert out["leaked_goal_handles"] == 0 and out["leaked_skill_handles"] == 0
-    assert out["probe_response_s"] < 2.0
+    assert out["probe_response_s"] < 10.0
     if out["max_cancel_to_stop_s"] is not None:
-        assert out["max_cancel_to_stop_s"] < 1.0
+        assert out["max_cancel_to_stop_s"] < 5.0
 
 
 @pytest.mark.skipif(not py_trees_ros_available(),
