@@ -132,6 +132,11 @@ class RobotStatePort(Protocol):
 
     def is_visible(self, entity: str) -> bool: ...
 
+    def holding_torques(self) -> list[float]:
+        """Joint torques (Nm) needed to hold the arm and its load against gravity now: what a
+        controller commands while carrying, so the gate can refuse a load that is too heavy."""
+        ...
+
     def location_of(self, entity: str) -> str | None:
         """Id of the fixture/room an entity is on or in (the robot's belief), None if unknown."""
         ...

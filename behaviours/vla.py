@@ -504,10 +504,7 @@ class VLAPolicy(ContextBound):
     def _hold_load(self) -> bool:
         """While holding, command the backend's gravity torques for the load through the gate
         (so a too-heavy object trips the torque limit, as with the scripted pick)."""
-        load = getattr(self.ctx.ports.manipulation, "_load_torques", None)
-        if not callable(load):
-            return True
-        return bool(self.ctx.ports.motion.command_torques(load()))
+        return bool(self.ctx.ports.motion.command_torques(self.ctx.ports.state.holding_torques()))
 
     def _stop_fail(self, reason: Reason, message: str, *, release: bool = False) -> Status:
         self.ctx.ports.motion.stop()

@@ -284,6 +284,10 @@ class RosRobot:
     def holding(self) -> str | None:
         return self.b.world.get("holding")
 
+    def holding_torques(self) -> list[float]:
+        """The measured joint efforts (sensor_msgs/JointState.effort) of the latest sample."""
+        return list(self.b.effort) or [0.0] * self.b.n_joints
+
     def is_at(self, place: str, tolerance: float = 0.6) -> bool:
         w = self.b.world
         if place == w.get("room"):
@@ -358,6 +362,7 @@ class RosBackend:
         self.obstacle = math.inf
         self.q: list[float] = []
         self.qd: list[float] = []
+        self.effort: list[float] = []
         self.n_joints = 6
         self._names: list[str] = []
         self.image: Any = np.zeros((96, 96, 3), dtype=np.uint8)
@@ -511,6 +516,7 @@ class RosBackend:
         self.n_joints = len(arm)
         self.q = [m.position[i] for i in arm]
         self.qd = [m.velocity[i] for i in arm] if len(m.velocity) else [0.0] * len(arm)
+        self.effort = [m.effort[i] for i in arm] if len(m.effort) else [0.0] * len(arm)
         self.last_joints = time.monotonic()
 
     def _on_ee(self, m: Any) -> None:

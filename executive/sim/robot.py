@@ -170,7 +170,7 @@ class SimRobot:
         self.motion.stop()
         return _fail(reason, f"{what} rejected: {reason.describe}")
 
-    def _load_torques(self) -> list[float]:
+    def holding_torques(self) -> list[float]:
         """Gravity torques with the held load: mass * g * reach on the shoulder + the arm's own."""
         w = self.world
         mass = w.objects[w.held].mass if w.held else 0.0
@@ -183,7 +183,7 @@ class SimRobot:
         """While holding, command the gravity torques every step (the gate checks them)."""
         if self.world.held is None:
             return None
-        if not self.motion.command_torques(self._load_torques()):
+        if not self.motion.command_torques(self.holding_torques()):
             return self._rejected("command_torques")
         return None
 
