@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from inference.card import ModelCard
-from inference.contract import HashTokenizer, Observation
+from inference.contract import ActionChunk, HashTokenizer, Observation
 from inference.errors import ObservationError
 
 
@@ -83,3 +85,22 @@ def postprocess(
         x = x + np.asarray(a.mean, np.float32)
     conf = 1.0 if raw_conf is None else float(np.asarray(raw_conf, dtype=np.float64).reshape(-1)[0])
     return x.astype(np.float32, copy=False), conf
+
+
+class FeedsEngine:
+    """Shared ``infer`` of the backends that run named input arrays (ONNX Runtime, PyTorch,
+    TensorRT): observation → feeds → ``run_feeds`` → de-normalised ActionChunk. A backend
+    differs only in ``run_feeds`` (and sets ``card``, ``name`` and ``_tokenizer``)."""
+
+    card: ModelCard
+    name: str
+    _tokenizer: HashTokenizer | None
+
+    def run_feeds(self, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:  # pragma: no cover
+        raise NotImplementedError
+
+    def infer(self, obs: Observation) -> ActionChunk:
+        t0 = time.perf_counter()
+        outs = self.run_feeds(build_feeds(self.card, obs, self._tokenizer))
+        actions, conf = postprocess(self.card, outs[0], outs[1] if len(outs) > 1 else None)
+        return ActionChunk(actions, obs.stamp, conf, self.name, time.perf_counter() - t0)

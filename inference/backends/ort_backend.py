@@ -6,7 +6,6 @@ the session we read ``session.get_providers()`` and record what really runs in `
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,8 @@ from typing import Any
 import numpy as np
 
 from inference.card import ModelCard
-from inference.contract import ActionChunk, Observation
 from inference.errors import BackendUnavailable, ModelLoadError
-from inference.preprocess import build_feeds, postprocess, tokenizer_for
+from inference.preprocess import FeedsEngine, tokenizer_for
 
 DEFAULT_ORDER = ("TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider")
 _GPU = {"TensorrtExecutionProvider", "CUDAExecutionProvider"}
@@ -34,7 +32,7 @@ def choose_providers(requested: Sequence[str] | None, available: Sequence[str]) 
     return chosen
 
 
-class OrtEngine:
+class OrtEngine(FeedsEngine):
     """``Engine`` on ONNX Runtime. Options: ``providers``, ``intra_op_threads``,
     ``inter_op_threads``, ``provider_options`` (per provider name), ``io_binding`` (auto)."""
 
@@ -89,12 +87,6 @@ class OrtEngine:
             self._session.run_with_iobinding(binding)
             return list(binding.copy_outputs_to_cpu())
         return self._session.run(self._out_names, feeds)
-
-    def infer(self, obs: Observation) -> ActionChunk:
-        t0 = time.perf_counter()
-        outs = self.run_feeds(build_feeds(self.card, obs, self._tokenizer))
-        actions, conf = postprocess(self.card, outs[0], outs[1] if len(outs) > 1 else None)
-        return ActionChunk(actions, obs.stamp, conf, self.name, time.perf_counter() - t0)
 
     def close(self) -> None:
         self._session = None  # type: ignore[assignment]

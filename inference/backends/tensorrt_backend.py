@@ -11,16 +11,14 @@ Neither TensorRT nor a GPU exists on the development machines; tests skip naming
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from inference.card import ModelCard
-from inference.contract import ActionChunk, Observation
 from inference.errors import BackendUnavailable, ModelLoadError
-from inference.preprocess import build_feeds, postprocess, tokenizer_for
+from inference.preprocess import FeedsEngine, tokenizer_for
 
 
 def tensorrt_major(version: str) -> int:
@@ -31,7 +29,7 @@ def tensorrt_major(version: str) -> int:
         return 0
 
 
-class TensorRTEngine:
+class TensorRTEngine(FeedsEngine):
     def __init__(
         self,
         card: ModelCard,
@@ -134,12 +132,6 @@ class TensorRTEngine:
                 self._pinned[n].copy_(self._buffers[n], non_blocking=True)
         self._stream.synchronize()
         return [self._pinned[n].numpy().astype(np.float32) for n in self._out_names]
-
-    def infer(self, obs: Observation) -> ActionChunk:
-        t0 = time.perf_counter()
-        outs = self.run_feeds(build_feeds(self.card, obs, self._tokenizer))
-        actions, conf = postprocess(self.card, outs[0], outs[1] if len(outs) > 1 else None)
-        return ActionChunk(actions, obs.stamp, conf, self.name, time.perf_counter() - t0)
 
     def close(self) -> None:
         self._context = None

@@ -12,7 +12,6 @@ here; the CUDA path is written against the public torch.cuda API.
 
 from __future__ import annotations
 
-import time
 import warnings
 from pathlib import Path
 from typing import Any
@@ -20,12 +19,11 @@ from typing import Any
 import numpy as np
 
 from inference.card import ModelCard
-from inference.contract import ActionChunk, Observation
 from inference.errors import BackendUnavailable, ModelLoadError
-from inference.preprocess import build_feeds, postprocess, tokenizer_for
+from inference.preprocess import FeedsEngine, tokenizer_for
 
 
-class TorchEngine:
+class TorchEngine(FeedsEngine):
     def __init__(
         self,
         card: ModelCard,
@@ -147,12 +145,6 @@ class TorchEngine:
                 self._card_path,
                 f"output shape {outs[0].shape}, card expects (1, {a.chunk}, {a.dim})",
             )
-
-    def infer(self, obs: Observation) -> ActionChunk:
-        t0 = time.perf_counter()
-        outs = self.run_feeds(build_feeds(self.card, obs, self._tokenizer))
-        actions, conf = postprocess(self.card, outs[0], outs[1] if len(outs) > 1 else None)
-        return ActionChunk(actions, obs.stamp, conf, self.name, time.perf_counter() - t0)
 
     def close(self) -> None:
         self._module = None
