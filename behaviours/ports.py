@@ -66,6 +66,28 @@ class ActionHandle(Protocol):
         ...
 
 
+class HandleState:
+    """Status, feedback and result storage for backends' action handles (they add ``cancel``
+    and whatever drives the action). Starts RUNNING with no result."""
+
+    def __init__(self, feedback: str = "accepted") -> None:
+        self._status = ActionStatus.RUNNING
+        self._feedback = feedback
+        self._result: ActionResult | None = None
+
+    @property
+    def status(self) -> ActionStatus:
+        return self._status
+
+    @property
+    def feedback(self) -> str:
+        return self._feedback
+
+    @property
+    def result(self) -> ActionResult | None:
+        return self._result
+
+
 @dataclass(frozen=True)
 class Pose2D:
     x: float

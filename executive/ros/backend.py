@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from behaviours.limits import SafetyLimits
-from behaviours.ports import ActionResult, ActionStatus, MotionPort, Pose2D, RobotPorts
+from behaviours.ports import ActionResult, ActionStatus, HandleState, MotionPort, Pose2D, RobotPorts
 from behaviours.reasons import Reason
 from executive.ros import protocol as proto
 from executive.world_model import EntityInfo
@@ -47,32 +47,19 @@ def nav2_available() -> bool:
     return True
 
 
-class RosActionHandle:
+class RosActionHandle(HandleState):
     """An ``ActionHandle`` over a ROS 2 action goal. Polling and cancel never block."""
 
     def __init__(self, backend: RosBackend, kind: str, target: str) -> None:
         self.backend = backend
         self.kind = kind
         self.target = target
-        self._status = ActionStatus.RUNNING
-        self._feedback = "sending goal"
-        self._result: ActionResult | None = None
+        super().__init__("sending goal")
         self._goal: Any = None
         self._cancel_wanted = False
         self._lock = threading.Lock()
 
     # ActionHandle ---------------------------------------------------------------------------
-    @property
-    def status(self) -> ActionStatus:
-        return self._status
-
-    @property
-    def feedback(self) -> str:
-        return self._feedback
-
-    @property
-    def result(self) -> ActionResult | None:
-        return self._result
 
     def cancel(self) -> None:
         with self._lock:

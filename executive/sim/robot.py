@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from behaviours.ports import ActionResult, ActionStatus, MotionPort, Pose2D, RobotPorts
+from behaviours.ports import ActionResult, ActionStatus, HandleState, MotionPort, Pose2D, RobotPorts
 from behaviours.reasons import Reason
 from executive.sim.camera import CameraRenderer
 from executive.sim.occupancy import Cell, Region, rect_dist
@@ -48,7 +48,7 @@ def _ok(message: str, **data: Any) -> ActionResult:
     return ActionResult(Reason.NONE, message, dict(data))
 
 
-class SimAction:
+class SimAction(HandleState):
     """A running action: the world steps its generator; polling never blocks."""
 
     def __init__(
@@ -68,23 +68,10 @@ class SimAction:
         self.id = world.next_id(f"{kind}_")
         self._gen = gen
         self._moves = moves
-        self._status = ActionStatus.RUNNING
-        self._feedback = "accepted"
-        self._result: ActionResult | None = None
+        super().__init__("accepted")
         world.record("action", kind, id=self.id, target=target, status="started")
         world.register(self)
 
-    @property
-    def status(self) -> ActionStatus:
-        return self._status
-
-    @property
-    def feedback(self) -> str:
-        return self._feedback
-
-    @property
-    def result(self) -> ActionResult | None:
-        return self._result
 
     @property
     def done(self) -> bool:
