@@ -161,12 +161,7 @@ class RosActuators:
             self._last_rejection = Reason.PORT_TIMEOUT
             self.stop()
             return False
-        pt = self._JTP()
-        setattr(pt, field, [float(v) for v in values])
-        m = self._JT()
-        m.joint_names = self.b.joint_names()
-        m.points = [pt]
-        self.pub_arm.publish(m)
+        self.pub_arm.publish(proto.joint_trajectory(self._JT, self._JTP, self.b.joint_names(), values, field))
         self.published += 1
         return True
 

@@ -84,6 +84,17 @@ SKILLS: dict[str, tuple[str, str]] = {
 _ENTITY_FIELDS = {f.name for f in fields(EntityInfo)}
 
 
+def joint_trajectory(msg_cls: Any, point_cls: Any, names: list[str], values: Any, field: str) -> Any:
+    """A one-point ``trajectory_msgs/JointTrajectory`` carrying ``values`` in ``field``
+    ("velocities" or "effort"); the message classes are passed in so ROS stays a lazy import."""
+    pt = point_cls()
+    setattr(pt, field, [float(v) for v in values])
+    m = msg_cls()
+    m.joint_names = names
+    m.points = [pt]
+    return m
+
+
 def entity_to_dict(e: EntityInfo) -> dict[str, Any]:
     d = asdict(e)
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in d.items()}

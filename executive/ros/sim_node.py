@@ -61,12 +61,8 @@ class RemoteMotion:
         return True
 
     def _joints(self, values: Sequence[float], field: str) -> bool:
-        pt = self._JTP()
-        setattr(pt, field, [float(v) for v in values])
-        m = self._JT()
-        m.joint_names = [f"joint_{i}" for i in range(self._n)]
-        m.points = [pt]
-        self._arm.publish(m)
+        names = [f"joint_{i}" for i in range(self._n)]
+        self._arm.publish(proto.joint_trajectory(self._JT, self._JTP, names, values, field))
         self.sent += 1
         return True
 
