@@ -19,7 +19,9 @@ tick (DESIGN.md "Leaves never block a tick"):
     and ``command_gripper``. Every rejection is counted and recorded (``ctx.record``). In
     ``async`` mode the runner's chunks are anchored at the observation-time end effector
     (:class:`AnchoredEngine`: absolute targets), and ``d`` is the served target minus the ee
-    now, so a chunk that lands after the arm moved on still aims where the policy meant.
+    now, so a chunk that lands after the arm moved on still aims where the policy meant; and
+    each request is conditioned on the pose the plan will have reached when the answer lands
+    (the runner's latency ``forecast``), so the new chunk continues the executed one.
 ``terminate()``
     stop the runner, cancel the detection, stop the motion unless it succeeded.
 
@@ -51,7 +53,7 @@ Status = py_trees.common.Status
 STATE_NAMES = ("target_dx", "target_dy", "target_dz", "gripper_closed", "holding")
 #: What it outputs per step: an end-effector displacement (m) and the gripper (1 = closed).
 ACTION_NAMES = ("dx", "dy", "dz", "gripper")
-TASKS = ("pick",)
+TASKS = ("pick", "place")
 #: Beyond this horizontal distance from the base the leaf first drives the base closer.
 REACH_RANGE = 0.72
 REACH_SPEED = 0.15  # m/s while reaching in
@@ -62,9 +64,13 @@ INVALID_LIMIT = 3  # consecutive rejected actions before the leaf fails
 REFERENCE_MODEL = Path(__file__).resolve().parent.parent / "inference/models/reference/model.onnx"
 
 
-def instruction_for(task: str, entity: str) -> str:
-    """Default instruction text: ``pick up the blue bottle`` from ``blue_bottle``."""
+def instruction_for(task: str, entity: str, held: str | None = None, relation: str = "on") -> str:
+    """Default instruction text: ``pick up the blue bottle`` from ``blue_bottle``; ``put the red
+    cup in the sink`` for a place into ``sink`` while holding ``red_cup``."""
     words = entity.replace("_", " ")
+    if task == "place":
+        what = f"the {held.replace('_', ' ')}" if held else "it"
+        return f"put {what} {'in' if relation == 'in' else 'on'} the {words}"
     return {"pick": f"pick up the {words}"}.get(task, f"{task} the {words}")
 
 
@@ -131,6 +137,7 @@ class VLASettings:
     mode: str = "inline"
     min_confidence: float = 0.3
     staleness_deadline: float = 0.5
+    forecast: bool = True  # async: condition each request on the plan's pose at arrival
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -212,11 +219,14 @@ class VLAPolicy(ContextBound):
         instruction: str | None = None,
         time_limit: float = 20.0,
         min_confidence: float | None = None,
+        relation: str = "on",
     ) -> None:
         super().__init__(name)
-        self.entity = entity
+        self.entity = entity  # pick: the object; place: the fixture to put the held object on/in
         self.task = task
-        self.instruction = instruction or instruction_for(task, entity)
+        self.relation = relation
+        self._explicit_instruction = bool(instruction)
+        self.instruction = instruction or instruction_for(task, entity, relation=relation)
         self.time_limit = time_limit
         self.min_confidence = min_confidence
         self._engine_kw: Any = None
@@ -237,13 +247,18 @@ class VLAPolicy(ContextBound):
             self._mode_kw = kwargs["vla_mode"]
 
     def params(self) -> dict[str, Any]:
-        return {"entity": self.entity, "task": self.task, "instruction": self.instruction,
-                "time_limit": self.time_limit}
+        out = {"entity": self.entity, "task": self.task, "instruction": self.instruction,
+               "time_limit": self.time_limit}
+        if self.task == "place":
+            out["relation"] = self.relation
+        return out
 
     def check_params(self) -> list[str]:
         errs = need_text(self.entity, "entity") + need_text(self.instruction, "instruction")
         if self.task not in TASKS:
             errs.append(f"task must be one of {', '.join(TASKS)}, got {self.task!r}")
+        if self.relation not in ("on", "in"):
+            errs.append(f"relation must be 'on' or 'in', got {self.relation!r}")
         try:
             ok = 0 < float(self.time_limit) <= 600
         except (TypeError, ValueError):
@@ -265,6 +280,8 @@ class VLAPolicy(ContextBound):
         self._last_xy: tuple[float, float] | None = None
         self._start_error = ""
         self._anchored = False
+        self._held: str | None = None
+        self._start_reason = Reason.PORT_ERROR
 
     def initialise(self) -> None:
         from inference.runner import ChunkRunner
@@ -297,17 +314,38 @@ class VLAPolicy(ContextBound):
         runner_engine = AnchoredEngine(self.engine, self._obs_ee) if self._anchored else self.engine
         self.runner = ChunkRunner(runner_engine, ctx.clock, mode=mode,
                                   staleness_deadline=SETTINGS.staleness_deadline,
-                                  blend_steps=0, queue_threshold=0.5)
+                                  blend_steps=0, queue_threshold=0.5,
+                                  forecast=self._forecast if self._anchored and SETTINGS.forecast else None)
         rate = np.array([0.04, 0.04, 0.04, 1.0], np.float32)[: card.outputs.action.dim]
         min_conf = SETTINGS.min_confidence if self.min_confidence is None else self.min_confidence
         cfg = SafetyConfig.from_card(card, max_rate=rate, workspace=self._workspace,
                                      max_age=max(0.3, 3 * card.action_period),
                                      min_confidence=float(min_conf))
         self.chain = SafetyChain(cfg)
+        if self.task == "place":
+            self._held = ctx.ports.state.holding()
+            if self._held is None:
+                self._start_error, self._start_reason = "not holding anything to place", Reason.NOT_HOLDING
+                return
+            self._gripper_closed = True
+            if not self._explicit_instruction:
+                self.instruction = instruction_for("place", self.entity, self._held, self.relation)
         try:
             self._detect = ctx.ports.perception.detect(self.entity)
         except Exception as e:
             self._start_error = f"{type(e).__name__}: {e}"
+
+    def _forecast(self, obs: Any, planned: np.ndarray, arrival: float) -> Any:
+        """The observation as the robot will be when the chunk lands (runner ``forecast``):
+        ``planned`` is the anchored plan's last target before then (x, y, z, gripper)."""
+        from dataclasses import replace
+
+        assert self._target is not None
+        state = np.array(obs.state, np.float32, copy=True)
+        state[:3] = np.asarray(self._target, np.float64) - np.asarray(planned[:3], np.float64)
+        if len(planned) > 3:
+            state[3] = float(planned[3] > 0.5)
+        return replace(obs, state=state, stamp=float(arrival))
 
     def _obs_ee(self, obs: Any) -> np.ndarray:
         """The end effector an observation was taken at: its state is believed target - ee."""
@@ -329,7 +367,7 @@ class VLAPolicy(ContextBound):
         if self.engine is None or self.runner is None:
             return self.fail(Reason.VLA_ENGINE_ERROR, self._start_error or "no engine")
         if self._start_error:
-            return self.fail(Reason.PORT_ERROR, self._start_error)
+            return self.fail(self._start_reason, self._start_error)
         if self.phase == "policy" and ctx.now() - self._start > float(self.time_limit):
             return self._stop_fail(Reason.VLA_TIMEOUT, f"not done after {self.time_limit:g} s")
         if self.phase == "look":
@@ -420,6 +458,10 @@ class VLAPolicy(ContextBound):
         if state.holding() is not None and not self._hold_load():
             return self._stop_fail(ctx.ports.motion.last_rejection or Reason.PORT_ERROR,
                                    "the held load's torques were refused", release=True)
+        if self.task == "place" and state.holding() is None and not self._succeeded():
+            where = state.location_of(self._held) if self._held else None
+            return self._stop_fail(Reason.PLACE_FAILED, f"released {self._held} off {self.entity} "
+                                   f"(it is now at {where or 'an unknown place'})")
         if self._succeeded():
             ee = state.ee_position()
             ctx.ports.motion.command_ee_target((ee[0], ee[1], ee[2] + LIFT_HEIGHT))
@@ -497,8 +539,12 @@ class VLAPolicy(ContextBound):
         return Status.RUNNING
 
     def _succeeded(self) -> bool:
+        state = self.ctx.ports.state
         if self.task == "pick":
-            return self.ctx.ports.state.holding() == self.entity
+            return state.holding() == self.entity
+        if self.task == "place":
+            return (self._held is not None and state.holding() is None
+                    and state.location_of(self._held) == self.entity)
         return False
 
     def _hold_load(self) -> bool:

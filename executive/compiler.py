@@ -135,7 +135,7 @@ class Compiler:
 
     # -- subtrees ---------------------------------------------------------------------
     def _chain(self, step_id: str, label: str, t: SkillTemplate, b: Mapping[str, Any]) -> RecoveryChain:
-        t = self._scripted(t)
+        t = self._scripted(t, b)
         rec = t.recovery
         attempt = self._attempt(label, t, b, {})
         stages: list[Behaviour] = [
@@ -246,10 +246,13 @@ class Compiler:
             return leaf
         return SafetyGuard(f"guard: {leaf.name}", leaf, t.guard)
 
-    def _scripted(self, t: SkillTemplate) -> SkillTemplate:
-        """With the VLA disabled, a "vla" template runs its scripted alternative as the attempt."""
+    def _scripted(self, t: SkillTemplate, b: Mapping[str, Any]) -> SkillTemplate:
+        """With the VLA disabled, a "vla" template runs its scripted alternative as the attempt;
+        so does a VLA place onto the floor (no fixture: outside the policy's domain)."""
         alt = t.recovery.alternative
-        if self.vla or t.action.leaf != "vla" or not alt or "leaf" not in alt:
+        if t.action.leaf != "vla" or not alt or "leaf" not in alt:
+            return t
+        if self.vla and b.get("target") != FLOOR:
             return t
         action = ActionSpec.model_validate({k: alt[k] for k in ("leaf", "args") if k in alt})
         rec = t.recovery.model_copy(update={"alternative": alt.get("scripted_alternative")})

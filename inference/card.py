@@ -329,6 +329,7 @@ def check_replay(model_path: str | Path, card: ModelCard, card_path: str | Path 
 
 BACKENDS = ("onnxruntime", "torch", "tensorrt", "replay")
 _ENGINE_SUFFIXES = (".engine", ".plan", ".trt")
+_TORCH_SUFFIXES = (".pt", ".pt2", ".pth")
 
 
 def _has(module: str) -> bool:
@@ -348,7 +349,7 @@ def choose_backend(model_path: str | Path, card: ModelCard, card_dir: Path) -> s
         return "tensorrt"
     if p.suffix == ".onnx" and _has("onnxruntime"):
         return "onnxruntime"
-    if p.suffix in (".pt", ".pt2", ".pth") and _has("torch"):
+    if p.suffix in _TORCH_SUFFIXES and _has("torch"):
         return "torch"
     if p.suffix in _ENGINE_SUFFIXES:
         return "tensorrt"
@@ -402,6 +403,12 @@ def load_engine(
 
         return OrtEngine(card_obj, model_path, **opts)
     if backend == "torch":
+        if model_path.suffix not in _TORCH_SUFFIXES:
+            if "torch" not in card_obj.variants:
+                raise ModelLoadError(model_path, card_path, "the torch backend needs a .pt/.pt2 file; "
+                                     "the card names no 'torch' variant (variants: "
+                                     f"{sorted(card_obj.variants) or 'none'})")
+            model_path = card_dir / card_obj.variants["torch"]  # the shipped PyTorch twin
         from inference.backends.torch_backend import TorchEngine
 
         return TorchEngine(card_obj, model_path, card_path=card_path, **opts)

@@ -9,6 +9,18 @@ observation time: action ``i`` of a chunk answering an observation at ``t`` is m
 dropped and counted. When a new chunk replaces one that still has actions, the first
 ``blend_steps`` overlapping actions are cross-faded linearly from old to new.
 
+**Latency forecast** (``forecast=``, async): while the model thinks, the robot keeps executing
+the current chunk, so a chunk that answers the observation *as taken* starts from a pose the arm
+has already left (its first actions are overtaken and dropped, and the rest no longer join the
+plan being executed). With a ``forecast`` callback, each request is instead conditioned on where
+the committed plan will have the robot when the answer lands: at request time the runner takes
+the expected latency (``expected_latency``, else the median of the measured ones), looks up the
+plan's last action before ``now + latency`` and calls ``forecast(obs, that_action, arrival)``,
+which returns the observation to send (its proprioception moved to the forecast, its stamp the
+arrival time). The answer's first action is then meant for the moment it lands. A simplified
+form of real-time chunking's frozen prefix (Black et al., 2025): the actions executed during
+inference are fixed, and the new chunk continues from them.
+
 If there is no action for ``now`` and none has been for longer than ``staleness_deadline``, the
 poll reports the fault ``"VLA_STALE"`` (counted; optionally raised as ``StaleActionError``).
 
@@ -90,6 +102,8 @@ class ChunkRunner:
         raise_on_stale: bool = False,
         latency_window: int = 256,
         poll_interval: float = 0.005,
+        forecast: Callable[[Observation, np.ndarray, float], Observation] | None = None,
+        expected_latency: float | None = None,
     ) -> None:
         if mode not in ("async", "inline"):
             raise ValueError(f"mode must be 'async' or 'inline', got {mode!r}")
@@ -109,6 +123,8 @@ class ChunkRunner:
         self.min_request_interval = float(min_request_interval)
         self.raise_on_stale = raise_on_stale
         self._poll_interval = poll_interval
+        self.forecast = forecast
+        self.expected_latency = expected_latency
         self._cv = threading.Condition()
         self._thread: threading.Thread | None = None
         self._running = False
@@ -133,6 +149,7 @@ class ChunkRunner:
                 "staleness_events",
                 "blends",
                 "discarded_chunks",
+                "forecasts",
             ),
             0,
         )
@@ -264,7 +281,29 @@ class ChunkRunner:
         self._in_flight = True
         self._last_request_at = self._clock()
         self._counts["requests"] += 1
-        return obs, self._engine, self._generation
+        return self._forecast_locked(obs, self._last_request_at), self._engine, self._generation
+
+    def _forecast_locked(self, obs: Observation, now: float) -> Observation:
+        """The observation moved to where the committed plan will be when the answer lands."""
+        plan = self._plan
+        if self.forecast is None or plan is None or self.mode != "async":
+            return obs
+        if self.expected_latency is not None:
+            latency = self.expected_latency
+        else:
+            latency = float(np.median(self._latencies)) if self._latencies else 0.0
+        if latency < 0.5 * self.action_period:  # lands within this step: nothing to forecast
+            return obs
+        arrival = now + latency
+        k = math.floor((arrival - plan.t0) / self.action_period + _EPS) - 1
+        k = min(max(k, 0), len(plan.actions) - 1)
+        try:
+            out = self.forecast(obs, plan.actions[k].copy(), arrival)
+        except Exception as e:  # a broken forecast falls back to the observation as taken
+            self.last_error = f"forecast: {type(e).__name__}: {e}"
+            return obs
+        self._counts["forecasts"] += 1
+        return out
 
     def _loop(self) -> None:
         while True:

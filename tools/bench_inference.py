@@ -6,8 +6,8 @@
 ``--model`` defaults to ``inference/models/reference/model.onnx`` when it exists, else a tiny
 generated model (with an INT8 variant) in a temporary directory. Reports latency
 mean/p50/p95/p99 per backend (ONNX Runtime; its INT8 variant when the card names one; torch
-eager when torch is installed and a torch twin exists: the tiny model, or ``model.pt`` beside
-the ONNX), throughput at concurrency 1/2/4/8 threads sharing one ORT session, process memory
+eager when torch is installed and a torch twin exists: the tiny model, or the card's ``torch``
+variant), throughput at concurrency 1/2/4/8 threads sharing one ORT session, process memory
 and a real-time rating: reflex (p99 < 10 ms), reaction (< 50 ms), else deliberative.
 """
 
@@ -144,19 +144,17 @@ def main(argv: list[str] | None = None) -> int:
         int8 = load_engine(model, backend="onnxruntime", variant="int8", **opts)
         result["latency"]["onnxruntime-int8"] = latency(int8, obs, a.iters, a.warmup)
     if importlib.util.find_spec("torch") is not None:
-        from inference.backends.torch_backend import TorchEngine
-
-        torch_model = None
         if tiny:
+            from inference.backends.torch_backend import TorchEngine
             from inference.tiny import tiny_torch_module
 
-            torch_model = tiny_torch_module()
-        elif model.with_suffix(".pt").exists():
-            torch_model = model.with_suffix(".pt")
-        if torch_model is not None:
-            result["latency"]["torch-eager"] = latency(TorchEngine(card, torch_model), obs, a.iters, a.warmup)
+            result["latency"]["torch-eager"] = latency(TorchEngine(card, tiny_torch_module()), obs,
+                                                       a.iters, a.warmup)
+        elif "torch" in card.variants:  # the shipped PyTorch twin of the ONNX model
+            twin = load_engine(model, backend="torch", threads=a.threads or None)
+            result["latency"]["torch-eager"] = latency(twin, obs, a.iters, a.warmup)
         else:
-            result["latency"]["torch-eager"] = {"skipped": "no TorchScript twin (model.pt) beside the model"}
+            result["latency"]["torch-eager"] = {"skipped": "the card names no 'torch' variant (twin)"}
     else:
         result["latency"]["torch-eager"] = {"skipped": "torch not installed"}
     result["latency"]["tensorrt"] = {

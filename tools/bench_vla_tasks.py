@@ -4,21 +4,26 @@
 
 Lockstep simulated world (deterministic), with a *modelled* inference latency: the shipped
 reference policy runs on ONNX Runtime, and its answer is treated as arriving ``--latency``
-seconds after the observation (the latency of a larger model; stated in the output).
+seconds after the request (the latency of a larger model; stated in the output).
 
-* **sync**: the robot stops, waits for the chunk, then executes its first ``--horizon`` actions,
-  each a per-step delta from the end effector at execution (nothing is stale: it waited).
+* **sync**: the robot stops, waits for the chunk, then executes its first ``h`` actions, each a
+  per-step delta from the end effector at execution (nothing is stale: it waited). Every
+  horizon in ``--horizons`` is run, and async is compared with the **fastest** of those that
+  reach the best sync success (so async is not measured against a poorly tuned baseline).
 * **async**: the robot keeps executing the current plan while the next chunk is computed; a new
-  request goes out when ``--threshold`` actions are left. Each chunk is anchored at the end
-  effector of its *observation* (``behaviours.vla.anchor_chunk``: target_k = ee_obs + d_0 + ...
-  + d_k, the policy's deltas being per-step increments), the targets that time has overtaken
-  are dropped, the first ``--blend`` remaining ones are cross-faded with the old plan's
-  (``inference.runner.blend_chunks``; 0 by default: blending measured slower and less
-  successful), and each step commands the delta from the ee now to the current target; when a
-  plan runs out before the next chunk, its last target is held. As in the VLA leaf's async mode.
+  request goes out when ``--threshold`` actions are left. Each chunk is anchored (absolute
+  targets, ``behaviours.vla.anchor_chunk``) and, with the latency forecast (default; the
+  ``forecast`` of ``inference.runner.ChunkRunner``), the request is conditioned on where the
+  committed plan will have the arm when the answer lands, so the answer's first action is meant
+  for that moment and continues the plan. ``--no-forecast``: the request carries the pose as
+  observed, its chunk is anchored there and the actions time has overtaken are dropped. Each
+  step commands the delta from the ee now to the current target; when a plan runs out before
+  the next chunk, its last target is held. As in the VLA leaf's async mode.
 
 Both modes go through the same safety chain and the safety gate; episodes are the pick scenes
-of ``tools/train_reference_policy.py`` (random surface, target + distractors, seeded).
+of ``tools/train_reference_policy.py`` (random surface, target + distractors, seeded), once with
+the arm at a random pose near the target (``random``) and once at home (``home``, as after the
+leaf's reach-in), unless ``--arm`` picks one.
 """
 
 from __future__ import annotations
@@ -46,7 +51,7 @@ from inference.safety_chain import SafetyChain, SafetyConfig  # noqa: E402
 
 
 def episode(engine: Any, ep: Any, mode: str, latency: float, horizon: int, threshold: int,
-            max_time: float, blend: int = 0) -> dict[str, Any]:
+            max_time: float, blend: int = 0, forecast: bool = True) -> dict[str, Any]:
     w = ep.world
     backend = SimBackend(w)
     gate = SafetyGate(backend.actuators, LimitStack(), backend.now, backend.state)
@@ -65,9 +70,13 @@ def episode(engine: Any, ep: Any, mode: str, latency: float, horizon: int, thres
     waits = requests = dropped = 0
     t0 = w.steps
 
-    def infer() -> tuple[np.ndarray, np.ndarray]:
-        ee = np.asarray(ports.state.ee_position(), np.float64)
-        st = make_state(target, ee, closed, ports.state.holding() is not None)
+    def infer(ee_at: np.ndarray | None = None,
+              closed_at: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """A chunk for a start pose: the ee now, or (forecast) where the committed plan will have
+        the arm when the chunk lands."""
+        ee = np.asarray(ports.state.ee_position(), np.float64) if ee_at is None else ee_at
+        c = closed if closed_at is None else closed_at
+        st = make_state(target, ee, c, ports.state.holding() is not None)
         obs = Observation({"wrist": ports.camera.image()}, ep.instruction, st, w.t)
         return engine.infer(obs).actions, ee
 
@@ -97,8 +106,15 @@ def episode(engine: Any, ep: Any, mode: str, latency: float, horizon: int, thres
                 plan, plan_t0, pending = new, obs_step, None
             left = 0 if plan is None else len(plan) - (now - plan_t0)
             if pending is None and left <= threshold:
-                chunk, ee_obs = infer()
-                pending = (now + lag, anchor_chunk(chunk, ee_obs), now)  # anchored at obs time
+                if forecast and plan is not None and lag > 0:
+                    # the arm keeps to the committed plan while the model thinks: ask for the
+                    # chunk that starts where (and when) that plan leaves it
+                    j = min(now + lag - 1 - plan_t0, len(plan) - 1)
+                    chunk, ee_start = infer(plan[j, :3], bool(plan[j, 3] > 0.5))
+                    pending = (now + lag, anchor_chunk(chunk, ee_start), now + lag)
+                else:
+                    chunk, ee_obs = infer()
+                    pending = (now + lag, anchor_chunk(chunk, ee_obs), now)  # anchored at obs time
                 requests += 1
             if plan is None:  # nothing yet (the very first request): wait
                 gate.stop()
@@ -124,72 +140,99 @@ def episode(engine: Any, ep: Any, mode: str, latency: float, horizon: int, thres
             "dropped": dropped}
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--episodes", type=int, default=50)
-    ap.add_argument("--latency", type=float, default=0.3, help="modelled inference latency (s)")
-    ap.add_argument("--horizon", type=int, default=4, help="sync: actions executed per chunk")
-    ap.add_argument("--threshold", type=int, default=4, help="async: request when this many are left")
-    ap.add_argument("--blend", type=int, default=0, help="async: targets cross-faded with the old plan")
-    ap.add_argument("--seed", type=int, default=2024)
-    ap.add_argument("--max-time", type=float, default=30.0)
-    ap.add_argument("--model", type=Path, default=REFERENCE_MODEL)
-    ap.add_argument("--out", type=Path)
-    args = ap.parse_args(argv)
+def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    ok = [r for r in runs if r["ok"]]
+    return {"success": round(len(ok) / len(runs), 3),
+            "mean_completion_s": round(float(np.mean([r["t"] for r in ok])), 3) if ok else None,
+            "median_completion_s": round(float(np.median([r["t"] for r in ok])), 3) if ok else None,
+            "mean_requests": round(float(np.mean([r["requests"] for r in runs])), 2),
+            "mean_wait_steps": round(float(np.mean([r["waits"] for r in runs])), 2),
+            "mean_dropped_actions": round(float(np.mean([r["dropped"] for r in runs])), 2)}
 
+
+def compare(args: argparse.Namespace, engine: Any, arm: str) -> dict[str, Any]:
+    """Every sync horizon and async on the same seeded episodes; async vs the best sync."""
     import train_reference_policy as trp
 
-    from inference.card import load_engine
-
-    engine = load_engine(args.model, "onnxruntime", intra_op_threads=1)
-    res: dict[str, Any] = {}
-    per_mode: dict[str, list[dict[str, Any]]] = {}
-    t_wall = time.perf_counter()
-    for mode in ("sync", "async"):
+    def runs(mode: str, horizon: int) -> list[dict[str, Any]]:
         rng = np.random.default_rng(args.seed)
-        runs = [episode(engine, trp.make_scene(rng, trp.SEEN, trp.TRAIN_TEMPLATES, belief_noise=0.0,
-                                             arm_random=True, base_range=(0.35, 0.72)),
-                        mode, args.latency, args.horizon, args.threshold, args.max_time, args.blend)
+        return [episode(engine, trp.make_scene(rng, trp.SEEN, trp.TRAIN_TEMPLATES, belief_noise=0.0,
+                                               arm_random=arm == "random", base_range=(0.35, 0.72)),
+                        mode, args.latency, horizon, args.threshold, args.max_time, args.blend,
+                        args.forecast)
                 for _ in range(args.episodes)]
-        per_mode[mode] = runs
-        ok = [r for r in runs if r["ok"]]
-        res[mode] = {"success": round(len(ok) / len(runs), 3),
-                     "mean_completion_s": round(float(np.mean([r["t"] for r in ok])), 3) if ok else None,
-                     "median_completion_s": round(float(np.median([r["t"] for r in ok])), 3) if ok else None,
-                     "mean_requests": round(float(np.mean([r["requests"] for r in runs])), 2),
-                     "mean_wait_steps": round(float(np.mean([r["waits"] for r in runs])), 2),
-                     "mean_dropped_actions": round(float(np.mean([r["dropped"] for r in runs])), 2)}
-    s, a = res["sync"]["mean_completion_s"], res["async"]["mean_completion_s"]
-    both = [(x["t"], y["t"]) for x, y in zip(per_mode["sync"], per_mode["async"], strict=True)
-            if x["ok"] and y["ok"]]  # the same episodes, solved by both modes
+
+    sync_runs = {h: runs("sync", h) for h in args.horizons}
+    sync = {h: summarise(r) for h, r in sync_runs.items()}
+    best_success = max(v["success"] for v in sync.values())
+    best = min((h for h in sync if sync[h]["success"] == best_success and sync[h]["mean_completion_s"]),
+               key=lambda h: sync[h]["mean_completion_s"])
+    async_runs = runs("async", 0)
+    asy = summarise(async_runs)
+    s, a = sync[best]["mean_completion_s"], asy["mean_completion_s"]
+    both = [(x["t"], y["t"]) for x, y in zip(sync_runs[best], async_runs, strict=True) if x["ok"] and y["ok"]]
     ps = round(float(np.mean([x for x, _ in both])), 3) if both else None
     pa = round(float(np.mean([y for _, y in both])), 3) if both else None
-    ms, ma = res["sync"]["median_completion_s"], res["async"]["median_completion_s"]
-    out = {
-        "episodes": args.episodes, "seed": args.seed, "clock": "lockstep", "dt_s": 0.1,
-        "modelled_latency_s": args.latency,
-        "latency_note": f"the reference policy runs on ONNX Runtime CPU; its chunk is treated as "
-                        f"arriving {args.latency} s after the observation (a larger model's latency)",
-        "model": str(args.model), "provider": engine.provider,
-        "sync_horizon": args.horizon, "async_threshold": args.threshold, "async_blend": args.blend,
-        "max_time_s": args.max_time,
-        "note": "same seeded episodes, same modelled latency and the same success criterion (the "
-                "target held within max_time_s) for both modes. sync: stop, wait for the chunk, "
-                f"execute its first {args.horizon} per-step deltas from the ee at execution. async: keep "
-                f"moving; request when {args.threshold} actions are left; each chunk is anchored at "
-                "its observation-time ee (absolute targets = ee_obs + cumulative deltas), overtaken "
-                f"targets dropped, {args.blend} cross-faded with the old plan, the delta to the "
-                "current target commanded each step, the last target held while waiting. "
-                "mean_completion_s averages each mode's own successes; paired_* averages the "
-                "episodes both solved; async_speedup = 1 - async/sync of the means.",
-        **res,
+    ms, ma = sync[best]["median_completion_s"], asy["median_completion_s"]
+    return {
+        "sync_by_horizon": {str(h): v for h, v in sync.items()},
+        "best_sync_horizon": best,
+        "sync": sync[best],
+        "async": asy,
         "async_speedup": round(1 - a / s, 3) if s and a else None,
         "median_async_speedup": round(1 - ma / ms, 3) if ms and ma else None,
         "paired_episodes": len(both),
         "paired_mean_completion_s": {"sync": ps, "async": pa},
         "paired_async_speedup": round(1 - pa / ps, 3) if ps and pa else None,
-        "wall_s": round(time.perf_counter() - t_wall, 1),
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--episodes", type=int, default=50)
+    ap.add_argument("--latency", type=float, default=0.3, help="modelled inference latency (s)")
+    ap.add_argument("--horizons", default="3,4,6,8", help="sync: actions executed per chunk, each run")
+    ap.add_argument("--threshold", type=int, default=4, help="async: request when this many are left")
+    ap.add_argument("--blend", type=int, default=0, help="async: targets cross-faded with the old plan")
+    ap.add_argument("--no-forecast", dest="forecast", action="store_false",
+                    help="async: condition requests on the pose as observed (drop overtaken actions)")
+    ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--max-time", type=float, default=30.0)
+    ap.add_argument("--arm", choices=("home", "random", "both"), default="both", help="arm pose at the start")
+    ap.add_argument("--model", type=Path, default=REFERENCE_MODEL)
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args(argv)
+    args.horizons = [int(h) for h in str(args.horizons).split(",") if h.strip()]
+
+    from inference.card import load_engine
+
+    engine = load_engine(args.model, "onnxruntime", intra_op_threads=1)
+    t_wall = time.perf_counter()
+    arms = ("random", "home") if args.arm == "both" else (args.arm,)
+    out = {
+        "episodes": args.episodes, "seed": args.seed, "clock": "lockstep", "dt_s": 0.1,
+        "modelled_latency_s": args.latency,
+        "latency_note": f"the reference policy runs on ONNX Runtime CPU; its chunk is treated as "
+                        f"arriving {args.latency} s after the request (a larger model's latency)",
+        "model": str(args.model), "provider": engine.provider,
+        "sync_horizons": args.horizons, "async_threshold": args.threshold, "async_blend": args.blend,
+        "async_forecast": args.forecast, "max_time_s": args.max_time,
+        "note": "same seeded episodes, same modelled latency and the same success criterion (the "
+                "target held within max_time_s) for both modes. sync: stop, wait for the chunk, "
+                "execute its first h per-step deltas from the ee at execution; every h is run and "
+                "async is compared with the fastest h at the best sync success. async: keep moving; "
+                f"request when {args.threshold} actions are left; "
+                + ("each request is conditioned on the pose the committed plan reaches when the "
+                   "answer lands, its chunk anchored there (absolute targets) and started then; "
+                   if args.forecast else
+                   "each chunk is anchored at its observation-time ee, overtaken targets dropped; ")
+                + "the delta to the current target commanded each step, the last target held "
+                "while waiting. mean_completion_s averages each mode's own successes; paired_* "
+                "the episodes both solved; async_speedup = 1 - async/sync of the means.",
+        "arm_start": {arm: compare(args, engine, arm) for arm in arms},
+        "wall_s": 0.0,
+    }
+    out["wall_s"] = round(time.perf_counter() - t_wall, 1)
     text = json.dumps(out, indent=2)
     if args.out:
         args.out.write_text(text + "\n")

@@ -440,6 +440,11 @@ class SimRobot:
             w.record("fault", "missed_detection", entity=entity)
             return _fail(Reason.DETECTION_MISSED, f"the detector missed {entity}")
         here = w.robot_room()
+        if kind == "fixture" and (w.scene.fixtures[entity].surface or w.scene.fixtures[entity].container):
+            # where a held object would go: the first free slot on/in it (a VLA place's target)
+            sx, sy, sz = w.slot_on(entity, w.held or "")
+            return _ok(f"{entity} seen", entity=entity, location=w.room_of(entity),
+                       position=[round(sx, 3), round(sy, 3), round(sz, 3)])
         if kind in ("room", "fixture"):
             return _ok(f"{entity} seen", entity=entity, location=w.room_of(entity))
         if kind == "person":

@@ -157,3 +157,31 @@ def test_int8_variant_named_in_card_loads(tmp_path, tiny_spec):
     assert q.name.endswith("[int8]/onnxruntime") and q.provider == "CPUExecutionProvider"
     obs = make_obs(tiny_spec, 0.0)
     np.testing.assert_allclose(q.infer(obs).actions, base.infer(obs).actions, atol=0.05)
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="torch not installed")
+def test_torch_backend_uses_the_cards_torch_twin(tiny_model, tiny_spec, tmp_path):
+    """``--engine torch`` is given the ONNX path: the card's ``torch`` variant is what loads."""
+    import shutil
+
+    import torch
+    import yaml
+
+    from inference.tiny import tiny_torch_module
+
+    onnx_path = tmp_path / "model.onnx"
+    shutil.copy(tiny_model, onnx_path)
+    card = yaml.safe_load(tiny_model.with_name("model.card.yaml").read_text())
+    (tmp_path / "model.card.yaml").write_text(yaml.safe_dump(card))
+    with pytest.raises(ModelLoadError, match="no 'torch' variant"):
+        load_engine(onnx_path, backend="torch")
+
+    ort_eng = load_engine(onnx_path, backend="onnxruntime")
+    example = tuple(torch.zeros((1, *s), dtype=getattr(torch, dt)) for _, s, dt in ort_eng.card.input_specs())
+    torch.export.save(torch.export.export(tiny_torch_module(tiny_spec), example), str(tmp_path / "twin.pt2"))
+    card.setdefault("variants", {})["torch"] = "twin.pt2"
+    (tmp_path / "model.card.yaml").write_text(yaml.safe_dump(card))
+    eng = load_engine(onnx_path, backend="torch")
+    assert eng.provider == "torch-cpu-eager" and eng.model_path == tmp_path / "twin.pt2"
+    obs = make_obs(tiny_spec, 0.5, seed=5)
+    np.testing.assert_allclose(eng.infer(obs).actions, ort_eng.infer(obs).actions, atol=1e-5)

@@ -161,3 +161,47 @@ def test_reset_discards_an_answer_to_an_old_observation(tiny_spec):
         assert runner.wait_for_chunks(1)
         assert runner.stats()["discarded_chunks"] == 1
         assert runner.next_action(0.0)[0] == 100  # the second chunk, not the first
+
+
+def test_forecast_conditions_a_request_on_the_plan_at_arrival(tiny_spec):
+    """Async with a latency forecast: the request carries the plan's last action before the
+    answer lands, and the answer's first action is meant for the landing time (no drops)."""
+    from dataclasses import replace
+
+    seen: list[tuple[float, float]] = []
+
+    def forecast(obs, planned, arrival):
+        seen.append((float(planned[0]), arrival))
+        return replace(obs, stamp=arrival)
+
+    clock = FakeClock(0.0)
+    eng = CountingEngine(tiny_spec)
+    runner = ChunkRunner(eng, clock, mode="async", blend_steps=0, staleness_deadline=10.0,
+                         forecast=forecast, expected_latency=None)
+    p = runner.action_period
+    runner.expected_latency = 3 * p
+    with runner:
+        runner.submit(make_obs(tiny_spec, 0.0))
+        assert runner.wait_for_chunks(1)
+        assert seen == []  # no plan yet: nothing to forecast from
+        clock.set(4 * p)  # half the chunk left: the next request goes out
+        runner.submit(make_obs(tiny_spec, 4 * p, seed=1))
+        assert runner.wait_for_chunks(2)
+        # lands at 7p; the plan's last action before then is slot 6 (value 6) of chunk 0
+        assert seen == [(6.0, pytest.approx(7 * p))]
+        served = runner.poll(7 * p)
+        assert served.chunk_stamp == pytest.approx(7 * p) and served.index == 0 and served.action[0] == 100
+        s = runner.stats()
+        assert s["forecasts"] == 1 and s["drops"] == 0
+
+
+def test_forecast_is_skipped_inline(tiny_spec):
+    calls = []
+    clock = FakeClock(0.0)
+    runner = ChunkRunner(CountingEngine(tiny_spec), clock, mode="inline", blend_steps=0,
+                         forecast=lambda o, a, t: calls.append(t) or o, expected_latency=1.0)
+    for tick in range(8):
+        clock.set(tick * runner.action_period)
+        runner.submit(make_obs(tiny_spec, clock(), seed=tick))
+        runner.poll(clock())
+    assert calls == [] and runner.stats()["forecasts"] == 0  # inline answers at once

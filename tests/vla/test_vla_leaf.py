@@ -285,3 +285,116 @@ def test_async_stale_chunk_is_anchored_at_the_observation_pose(reference_engine)
     intended = ee_obs + 4 * step[:3]  # actions 0..2 were overtaken; action 3 ends here
     assert np.allclose(target, intended, atol=1e-5), (target, intended)
     assert leaf.runner.stats()["drops"] == 3
+
+
+def test_async_leaf_conditions_requests_on_its_plan_at_arrival(reference_engine):
+    """Async: the runner gets the leaf's forecast, which moves an observation to the anchored
+    plan's pose at arrival (state = believed target - that pose, its gripper) and restamps it;
+    the chunk is then anchored at that pose. Inline mode has no forecast (it answers at once).
+    The runner's side (which plan action, when, no drops) is tested in tests/inference."""
+    from inference.contract import Observation
+
+    card = reference_engine.card
+    for mode, wants in (("async", True), ("inline", False)):
+        h = make_harness()
+        leaf = VLAPolicy("vla", "red_cup")
+        leaf.setup(context=h.ctx, vla_engine=ScriptedEngine(card, [np.zeros((8, 4), np.float32)]),
+                   vla_mode=mode)
+        leaf.tick_once()  # initialise: the runner exists (look phase)
+        try:
+            assert (leaf.runner.forecast is not None) is wants, mode
+        finally:
+            leaf.runner.stop(timeout=1.0)
+    leaf._target = (1.0, 2.0, 0.8)
+    obs = Observation({"wrist": np.zeros((96, 96, 3), np.uint8)}, "pick up the red cup",
+                      np.array([0.1, 0.2, -0.3, 0.0, 0.0], np.float32), 1.0)
+    planned = np.array([0.95, 1.9, 0.9, 1.0])
+    out = leaf._forecast(obs, planned, 1.3)
+    assert out.stamp == pytest.approx(1.3) and out.instruction == obs.instruction
+    assert np.allclose(out.state[:3], np.array([1.0, 2.0, 0.8]) - planned[:3], atol=1e-6)
+    assert out.state[3] == 1.0 and out.state[4] == 0.0  # the plan's gripper; holding as observed
+    assert np.allclose(leaf._obs_ee(out), planned[:3], atol=1e-6)  # anchored at the forecast pose
+    assert np.array_equal(obs.state, np.array([0.1, 0.2, -0.3, 0.0, 0.0], np.float32))  # a copy
+
+
+# -- place: the same leaf puts the held object on a fixture ---------------------------------
+
+
+def _place_harness():
+    from vla_leaf_helpers import hold
+
+    h = make_harness()
+    fixture = hold(h.world, "red_cup")
+    return h, fixture
+
+
+def test_place_puts_the_held_object_on_the_fixture(reference_engine):
+    from vla_leaf_helpers import PlaceOracle
+
+    h, fixture = _place_harness()
+    leaf = VLAPolicy("vla place", fixture, task="place")
+    leaf._test_setup = {"vla_engine": PlaceOracle(reference_engine.card), "vla_mode": "inline"}
+    status = h.run(leaf)
+    assert status.value == "SUCCESS", (leaf.reason, leaf.feedback_message)
+    w = h.world
+    assert w.held is None and w.objects["red_cup"].location == fixture
+    assert leaf.instruction == f"put the red cup on the {fixture.replace('_', ' ')}"
+    assert any(e.kind == "vla_done" and e.detail["task"] == "place" for e in h.ctx.events)
+
+
+def test_place_released_off_target_fails_with_place_failed(reference_engine):
+    from vla_leaf_helpers import PlaceOracle
+
+    h, fixture = _place_harness()
+    h.world.q = h.world.ik(tuple(np.asarray(h.world.fk()) + np.array([0.0, 0.0, 0.3])))  # high above
+    leaf = VLAPolicy("vla place", fixture, task="place")
+    leaf._test_setup = {"vla_engine": PlaceOracle(reference_engine.card, open_at_once=True),
+                        "vla_mode": "inline"}
+    assert h.run(leaf).value == "FAILURE"
+    assert leaf.reason is Reason.PLACE_FAILED and "released red_cup" in leaf.feedback_message
+    assert h.world.objects["red_cup"].location != fixture
+
+
+def test_place_without_a_held_object_fails_at_once(reference_engine):
+    from vla_leaf_helpers import PlaceOracle
+
+    h = make_harness()
+    leaf = VLAPolicy("vla place", "kitchen_table", task="place")
+    leaf._test_setup = {"vla_engine": PlaceOracle(reference_engine.card), "vla_mode": "inline"}
+    assert h.run(leaf, max_ticks=3).value == "FAILURE" and leaf.reason is Reason.NOT_HOLDING
+
+
+def test_bring_red_cup_to_sink_uses_the_vla_for_pick_and_place(reference_engine):
+    """The compiled place skill's attempt is the VLA leaf (task place), the scripted place its
+    alternative; with a place-capable engine both fine phases are the policy's."""
+    from vla_leaf_helpers import PlaceOracle
+
+    place = PlaceOracle(reference_engine.card)
+
+    class Both:  # pick: the shipped model; place: the oracle (by the instruction's verb)
+        card, name, provider = reference_engine.card, "pick+place/test", "test"
+
+        def infer(self, obs):
+            return (place if obs.instruction.startswith("put ") else reference_engine).infer(obs)
+
+    plan = load_plan(ROOT / "examples/bring_red_cup_to_sink.yaml")
+    vla.configure(lambda: Both())
+    backend = SimBackend.create(seed=1)
+    tree = compile_plan(plan, backend.entities(), vla=True)
+    places = [n for n in tree.root.iterate() if isinstance(n, VLAPolicy) and n.task == "place"]
+    assert places and places[0].entity == "sink" and places[0].relation == "in"
+    rt = Runtime(backend, RunConfig(clock="lockstep"))
+    out = rt.execute(tree)
+    assert out.outcome == "succeeded", out
+    assert backend.world.objects["red_cup"].location == "sink"
+    done = [e.detail["task"] for e in rt.last_context.events if e.kind == "vla_done"]
+    assert done[-1] == "place"  # the place was the policy's (the pick may have needed a retry)
+    assert place.calls > 0
+
+
+def test_place_on_the_floor_compiles_to_the_scripted_place(reference_engine):
+    plan = Plan(steps=[Step(skill="pick", object="red_cup"), Step(skill="place", target="floor")])
+    backend = SimBackend.create(seed=1)
+    tree = compile_plan(plan, backend.entities(), vla=True)
+    assert not any(isinstance(n, VLAPolicy) and n.task == "place" for n in tree.root.iterate())
+    assert validate(tree.root) == []

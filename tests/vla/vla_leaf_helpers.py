@@ -100,3 +100,57 @@ class ScriptedEngine:
 
     def close(self) -> None:
         pass
+
+
+class PlaceOracle:
+    """A scripted place policy on the card's interface (state = target - ee, closed, holding):
+    over the spot, down to a release height above it, open, back off. Proves the leaf's place
+    task (look → reach → policy → released on the target) independently of a trained model."""
+
+    provider = "test"
+    STEP, TOL, RELEASE, HOVER = 0.04, 0.012, 0.06, 0.12
+
+    def __init__(self, card, open_at_once: bool = False) -> None:
+        self.card = card
+        self.name = "place-oracle/test"
+        self.open_at_once = open_at_once
+        self.calls = 0
+
+    def infer(self, obs):
+        self.calls += 1
+        rel = obs.state[:3].astype(np.float64) + np.array([0.0, 0.0, self.RELEASE])
+        closed, holding = bool(obs.state[3] > 0.5), bool(obs.state[4] > 0.5)
+        out = []
+        for _ in range(self.card.outputs.action.chunk):
+            a = np.zeros(4)
+            if not (closed and holding):
+                a[2] = self.STEP / 2  # released: stay open, back off upwards
+            elif self.open_at_once:
+                closed = False  # a bad policy: lets go wherever it is
+            else:
+                a[3] = 1.0
+                n = float(np.hypot(rel[0], rel[1]))
+                if n > self.TOL:  # over the spot, at hover height
+                    a[:2] = rel[:2] * min(1.0, self.STEP / n)
+                    a[2] = np.clip(rel[2] + self.HOVER, -self.STEP, self.STEP)
+                elif rel[2] < -self.TOL:  # down to the release height
+                    a[:2], a[2] = rel[:2], max(rel[2], -self.STEP)
+                else:  # there: open
+                    a[:3], a[3] = rel, 0.0
+                    closed = False
+            rel = rel - a[:3]
+            out.append(a)
+        return ActionChunk(np.asarray(out, np.float32), obs.stamp, 1.0, self.name, 0.0)
+
+    def close(self) -> None:
+        pass
+
+
+def hold(world, oid: str) -> str:
+    """Put ``oid`` in the gripper (as after a pick); returns the fixture it was on."""
+    o = world.objects[oid]
+    was = o.location
+    world.held, world.gripper_closed = oid, True
+    world.move_object(oid, "gripper", None, tuple(world.fk()))
+    world.belief[oid] = "gripper"
+    return was

@@ -1,0 +1,123 @@
+"""tools/train_reference_policy.py: fusions export and run, DAgger labels, the shipped PyTorch twin.
+
+Fast checks on untrained weights (the training itself is a tool run, not a test)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import train_reference_policy as trp  # noqa: E402
+
+from inference.card import load_card, load_engine  # noqa: E402
+from inference.contract import Observation  # noqa: E402
+
+SHIPPED = ROOT / "inference/models/reference"
+NORM = {"mean": [0.0, 0.0, 0.0, 0.5], "std": [0.01, 0.01, 0.03, 0.5]}
+
+
+def _obs(seed: int = 0, text: str = "pick up the red cup") -> Observation:
+    rng = np.random.default_rng(seed)
+    st = np.concatenate([rng.normal(0, 0.2, 3), [0.0, 0.0]]).astype(np.float32)
+    return Observation({"wrist": rng.integers(0, 256, (96, 96, 3), dtype=np.uint8)}, text, st, 0.0)
+
+
+@pytest.mark.parametrize("fusion", ["xattn", "late"])
+def test_fusion_exports_to_onnx_int8_and_a_matching_torch_twin(tmp_path, fusion):
+    import onnxruntime as ort
+    import torch
+
+    torch.manual_seed(0)
+    model = trp.build_model(fusion)
+    trp.export(model, fusion, NORM, tmp_path, 0, {}, 0.01)
+    card = load_card(tmp_path / "model.card.yaml")
+    assert card.variants == {"int8": "model.int8.onnx", "torch": "model.pt2"}
+    for variant in (None, "int8"):
+        eng = load_engine(tmp_path / "model.onnx", "onnxruntime", variant=variant)
+        chunk = eng.infer(_obs())
+        assert chunk.actions.shape == (trp.CHUNK, trp.ADIM) and np.isfinite(chunk.actions).all()
+        assert ((chunk.actions[:, 3] >= 0) & (chunk.actions[:, 3] <= 1)).all()  # P(closed)
+        assert 0.0 <= chunk.confidence <= 1.0
+    sess = ort.InferenceSession(str(tmp_path / "model.onnx"), providers=["CPUExecutionProvider"])
+    out = sess.run(None, {"wrist": np.zeros((3, 3, trp.IMG, trp.IMG), np.float32),
+                          "instruction": np.zeros((3, trp.MAX_LEN), np.int64),
+                          "state": np.zeros((3, trp.SDIM), np.float32)})
+    assert out[0].shape == (3, trp.CHUNK, trp.ADIM)  # dynamic batch
+    tw = trp.twin_diff(tmp_path, n=3)
+    assert tw["ok"], tw
+
+
+def test_gripper_output_is_sigmoid_of_the_logit_in_card_units():
+    import torch
+
+    torch.manual_seed(0)
+    m = trp.build_model("xattn").eval()
+    args = (torch.randn(2, 3, trp.IMG, trp.IMG), torch.randint(1, trp.VOCAB, (2, trp.MAX_LEN)),
+            torch.randn(2, trp.SDIM))
+    with torch.no_grad():
+        cont, logit, conf = m.heads(*args)
+        actions, c = m(*args)
+    p_closed = actions[:, :, 3] * 0.5 + 0.5  # the card's mean 0.5 / std 0.5
+    torch.testing.assert_close(p_closed, torch.sigmoid(logit))
+    torch.testing.assert_close(actions[:, :, :3], cont)
+    assert cont.abs().max() <= trp.ACT_RANGE
+
+
+def test_expert_label_is_the_expert_rolled_forward_and_leaves_the_world_alone():
+    rng = np.random.default_rng(3)
+    ep = trp.make_scene(rng, trp.SEEN, trp.TRAIN_TEMPLATES, belief_noise=0.0, arm_random=True,
+                        base_range=(0.35, 0.72))
+    w = ep.world
+    o = w.objects[ep.target]
+    grasp = np.array([o.x, o.y, o.z + trp.GRASP_HEIGHT])
+    q0, events0 = w.q.copy(), len(w.events)
+    label = trp.expert_label(w, ep.target, grasp, False)
+    assert np.array_equal(w.q, q0) and len(w.events) == events0 and w.held is None
+    assert label.shape == (trp.CHUNK, trp.ADIM)
+    from executive.sim.world import Actuators
+
+    act, closed = Actuators(w), False
+    for k in range(trp.CHUNK):  # the same expert on the real world gives the same actions
+        ee = np.asarray(w.fk())
+        a = trp.expert(ee, grasp, closed, w.held == ep.target)
+        np.testing.assert_allclose(label[k], a, atol=1e-7)
+        act.command_ee_target(tuple(ee + a[:3]))
+        if (a[3] > 0.5) != closed:
+            closed = bool(a[3] > 0.5)
+            act.command_gripper(closed)
+        w.step()
+
+
+def test_rollout_with_the_expert_engine_grasps_and_labels_every_state():
+    card = trp.make_card("early", NORM, 0, {}, 0.0, {})
+    rng = np.random.default_rng(5)
+    ep = trp.make_scene(rng, trp.SEEN, trp.TRAIN_TEMPLATES, belief_noise=0.0, arm_random=False,
+                        base_range=(0.35, 0.72))
+    rows, ok = trp.rollout(ep, trp.ExpertEngine(card))
+    assert ok and rows
+    for img, st, label in rows:
+        assert img.shape == (trp.IMG, trp.IMG, 3) and st.shape == (trp.SDIM,)
+        assert label.shape == (trp.CHUNK, trp.ADIM)
+    assert rows[-1][2][:, 3].max() == 1.0  # the last state's label closes the jaws
+
+
+def test_shipped_torch_twin_matches_onnx():
+    card = load_card(SHIPPED / "model.card.yaml")
+    twin = card.variants.get("torch")
+    if twin is None:
+        pytest.skip("the shipped card names no torch twin")
+    assert (SHIPPED / twin).is_file()
+    ort_eng = load_engine(SHIPPED / "model.onnx", "onnxruntime")
+    tw = load_engine(SHIPPED / twin, "torch", card=SHIPPED / "model.card.yaml")
+    texts = ["pick up the blue bottle", "grab the red cup", "hand me the bowl that is green"]
+    for seed, text in enumerate(texts):
+        obs = _obs(seed, text)
+        a, b = ort_eng.infer(obs), tw.infer(obs)
+        np.testing.assert_allclose(b.actions, a.actions, atol=1e-4)
+        assert abs(a.confidence - b.confidence) <= 1e-4
