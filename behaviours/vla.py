@@ -57,9 +57,22 @@ TASKS = ("pick", "place")
 #: Beyond this horizontal distance from the base the leaf first drives the base closer.
 REACH_RANGE = 0.72
 REACH_SPEED = 0.15  # m/s while reaching in
+#: ... and turns until the target is within this bearing (rad) of its heading: the policy was
+#: trained with the arm in front of the base, facing the target to within 0.5 rad.
+REACH_FACING = 0.4
 LIFT_HEIGHT = 0.12  # m, lift after a successful grasp
 GRASP_GIVE_UP_S = 1.5  # gripper closed without holding for this long: the grasp failed
 INVALID_LIMIT = 3  # consecutive rejected actions before the leaf fails
+#: Async: ask for the next chunk while 3/4 of the current one are left (with the latency
+#: forecast, fresher chunks pay: ``tools/bench_vla_tasks.py --threshold``).
+ASYNC_QUEUE_THRESHOLD = 0.75
+#: Before the policy starts, the hand is brought within this horizontal distance (m) of the
+#: target: to READY_BACK m short of it (towards the base), READY_HEIGHT m above it; at most
+#: READY_MAX_TICKS ticks, then the policy starts from wherever the hand got to.
+READY_RADIUS, READY_BACK, READY_HEIGHT, READY_MAX_TICKS = 0.3, 0.08, 0.2, 30
+#: Reaching in gives up (NOT_REACHABLE) if the base stalls farther than this from the target
+#: (beyond the arm, and beyond anything the policy was trained on) rather than start the policy.
+REACH_GIVE_UP = 1.0
 
 REFERENCE_MODEL = Path(__file__).resolve().parent.parent / "inference/models/reference/model.onnx"
 
@@ -277,7 +290,8 @@ class VLAPolicy(ContextBound):
         self._errors_seen = 0
         self._start = 0.0
         self._reach_stuck = 0
-        self._last_xy: tuple[float, float] | None = None
+        self._ready_ticks = 0
+        self._last_pose: tuple[float, float, float] | None = None
         self._start_error = ""
         self._anchored = False
         self._held: str | None = None
@@ -314,7 +328,7 @@ class VLAPolicy(ContextBound):
         runner_engine = AnchoredEngine(self.engine, self._obs_ee) if self._anchored else self.engine
         self.runner = ChunkRunner(runner_engine, ctx.clock, mode=mode,
                                   staleness_deadline=SETTINGS.staleness_deadline,
-                                  blend_steps=0, queue_threshold=0.5,
+                                  blend_steps=0, queue_threshold=ASYNC_QUEUE_THRESHOLD,
                                   forecast=self._forecast if self._anchored and SETTINGS.forecast else None)
         rate = np.array([0.04, 0.04, 0.04, 1.0], np.float32)[: card.outputs.action.dim]
         min_conf = SETTINGS.min_confidence if self.min_confidence is None else self.min_confidence
@@ -374,6 +388,8 @@ class VLAPolicy(ContextBound):
             return self._look()
         if self.phase == "reach":
             return self._reach()
+        if self.phase == "ready":
+            return self._ready()
         return self._policy_tick()
 
     def terminate(self, new_status: Status) -> None:
@@ -413,26 +429,54 @@ class VLAPolicy(ContextBound):
         pose = ctx.ports.state.base_pose()
         dx, dy = self._target[0] - pose.x, self._target[1] - pose.y
         dist = math.hypot(dx, dy)
-        moved = self._last_xy is None or math.hypot(pose.x - self._last_xy[0],
-                                                    pose.y - self._last_xy[1]) > 1e-3
+        last = self._last_pose
+        moved = last is None or math.hypot(pose.x - last[0], pose.y - last[1]) > 1e-3 \
+            or abs((pose.theta - last[2] + math.pi) % (2 * math.pi) - math.pi) > 1e-3  # turning counts
         self._reach_stuck = 0 if moved else self._reach_stuck + 1
-        self._last_xy = (pose.x, pose.y)
-        if dist <= REACH_RANGE or self._reach_stuck > 5:
+        self._last_pose = (pose.x, pose.y, pose.theta)
+        if self._reach_stuck > 5 and dist > REACH_GIVE_UP:
+            return self._stop_fail(Reason.NOT_REACHABLE, f"the base stalled {dist:.2f} m from "
+                                   f"{self.entity}, beyond the arm's {REACH_RANGE:g} m")
+        err = (math.atan2(dy, dx) - pose.theta + math.pi) % (2 * math.pi) - math.pi
+        in_range = dist <= REACH_RANGE and abs(err) <= REACH_FACING  # the arm works in front
+        if in_range or self._reach_stuck > 5:
             ctx.ports.motion.command_base(0.0, 0.0)
+            self.phase = "ready"
+            return self._ready()
+        lim = ctx.ports.motion.current_limits()
+        w = float(np.clip(1.5 * err, -0.8 * lim.angular_velocity, 0.8 * lim.angular_velocity))
+        drive = dist > REACH_RANGE and abs(err) <= 0.3  # otherwise turn on the spot first
+        v = min(REACH_SPEED, lim.linear_velocity) * math.cos(err) if drive else 0.0
+        if not ctx.ports.motion.command_base(v, w):
+            return self._stop_fail(ctx.ports.motion.last_rejection or Reason.PORT_ERROR,
+                                   "the base could not reach in")
+        self.feedback_message = f"reaching in: {dist:.2f} m to {self.entity}"
+        return Status.RUNNING
+
+    def _ready(self) -> Status:
+        """Bring the hand over the target before the policy starts: after a drive the arm can
+        point anywhere (behind the base, still up from a pick), far outside the states the
+        policy was trained from (the hand within ~0.35 m of the target, above it)."""
+        ctx = self.ctx
+        assert self._target is not None
+        ee = np.asarray(ctx.ports.state.ee_position(), np.float64)
+        tgt = np.asarray(self._target, np.float64)
+        self._ready_ticks += 1
+        if float(np.hypot(*(ee[:2] - tgt[:2]))) <= READY_RADIUS or self._ready_ticks > READY_MAX_TICKS:
             self.phase = "policy"
             self._start = ctx.now()  # the time limit is the policy's; the guard covers the rest
             self.runner.reset()
             self.chain.reset()
             self.runner.start()
             return self._policy_tick()
-        lim = ctx.ports.motion.current_limits()
-        err = (math.atan2(dy, dx) - pose.theta + math.pi) % (2 * math.pi) - math.pi
-        w = float(np.clip(1.5 * err, -0.8 * lim.angular_velocity, 0.8 * lim.angular_velocity))
-        v = 0.0 if abs(err) > 0.3 else min(REACH_SPEED, lim.linear_velocity) * math.cos(err)
-        if not ctx.ports.motion.command_base(v, w):
+        pose = ctx.ports.state.base_pose()
+        toward = np.array([pose.x, pose.y]) - tgt[:2]
+        toward /= max(float(np.linalg.norm(toward)), 1e-6)
+        pre = (tgt[0] + READY_BACK * toward[0], tgt[1] + READY_BACK * toward[1], tgt[2] + READY_HEIGHT)
+        if not ctx.ports.motion.command_ee_target(pre):
             return self._stop_fail(ctx.ports.motion.last_rejection or Reason.PORT_ERROR,
-                                   "the base could not reach in")
-        self.feedback_message = f"reaching in: {dist:.2f} m to {self.entity}"
+                                   "the arm could not move over the target")
+        self.feedback_message = f"moving the hand over {self.entity}"
         return Status.RUNNING
 
     def observation(self) -> Any:

@@ -192,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--episodes", type=int, default=50)
     ap.add_argument("--latency", type=float, default=0.3, help="modelled inference latency (s)")
     ap.add_argument("--horizons", default="3,4,6,8", help="sync: actions executed per chunk, each run")
-    ap.add_argument("--threshold", type=int, default=4, help="async: request when this many are left")
+    ap.add_argument("--threshold", type=int, default=6, help="async: request when this many are left "
+                    "(the VLA leaf: 3/4 of the chunk)")
     ap.add_argument("--blend", type=int, default=0, help="async: targets cross-faded with the old plan")
     ap.add_argument("--no-forecast", dest="forecast", action="store_false",
                     help="async: condition requests on the pose as observed (drop overtaken actions)")

@@ -1,18 +1,29 @@
-"""Train, export and evaluate the reference VLA policy (CPU, ~10-15 min on 2 cores; not part of the tests).
+"""Train, export and evaluate the reference VLA policy, pick + place (CPU, ~15 min on 2 cores; not a test).
 
     .venv/bin/python tools/train_reference_policy.py                # early, late, xattn; ship the best
-    .venv/bin/python tools/train_reference_policy.py --fusions xattn --episodes 150 --epochs 4 \
-        --dagger-rounds 1 --eval-episodes 20 --out /tmp/trp --work /tmp/trp_work    # a quick try
+    .venv/bin/python tools/train_reference_policy.py --fusions early --episodes 400 --place-episodes 300 \
+        --epochs 10 --dagger-rounds 1 --dagger-episodes 150 --eval-episodes 20 \
+        --out /tmp/trp --work /tmp/trp_work                            # a quick try (~2.5 min)
+
+One multi-task policy: **pick** (the target is the object) and **place** (the robot holds an
+object; the target is the free slot on/in a fixture that the leaf's detection reports,
+``world.slot_on``). The task is told apart by the instruction's verb and the holding bit.
 
 1. **Demonstrations** from a scripted expert in the simulated world: a random surface, a target
    object of random colour and type plus 0-3 distractors at random spots on it, the base within
    arm's range, the arm at home or at a random offset, an instruction from a template naming
-   colour + type ("pick up the red cup"). The policy sees what the VLA leaf gives it
-   (``behaviours.vla``): the 96x96 top-down gripper camera (resized to 48x48 by the card), the
-   instruction tokens (hash-bow-v1) and proprioception (believed target minus end effector,
-   gripper closed, holding). The believed target is perturbed by a per-episode bias (perception
-   error, ``--belief-noise``) so the last centimetres must come from the image. Labels: the
-   expert's next 8 actions (dx, dy, dz, gripper).
+   colour + type ("pick up the red cup"); place scenes (:func:`make_place_scene`): the robot
+   holding an object of random colour/type near a surface or an open container (sink, bin) with
+   0-3 other objects on/in it, the goal its first free slot, the instruction "put the red cup on
+   the kitchen table" / "... in the sink" (and two more templates); the place expert moves over
+   the slot, descends to ``RELEASE`` above it, opens and backs off upwards. The policy sees what
+   the VLA leaf gives it (``behaviours.vla``): the 96x96 top-down gripper camera (resized to
+   48x48 by the card), the instruction tokens (hash-bow-v1) and proprioception (believed target
+   minus end effector, gripper closed, holding). The believed target is perturbed by a
+   per-episode bias (perception error, ``--belief-noise``) so the last centimetres must come
+   from the image. Labels: the expert's next 8 actions (dx, dy, dz, gripper). A pick demo ends
+   when the object is held, so pick states never have holding = 1; place states always do until
+   the release.
 2. **Policy** (torch==2.13.0): a small CNN, an embedding bag over the instruction ids, and a fusion
    of ``early`` (concatenation), ``late`` (per-modality heads summed), ``xattn`` (cross-attention:
    the instruction + state embedding queries the CNN's feature-map cells) or ``film`` (the
@@ -24,13 +35,14 @@
    (``inline``: a new chunk every 4 steps, each action through the safety chain) on fresh
    training scenes; every visited state is labelled with the expert's chunk from that state
    (rolled forward with the expert on a copy of the world); the data are aggregated and the
-   policy fine-tuned on all of it.
+   policy fine-tuned on all of it. Pick and place scenes (``--dagger-place-frac`` of them place).
 4. **Export** ONNX (opset 17, legacy exporter) + card (``inference.card`` format) + dynamic INT8
    variant + a PyTorch twin ``model.pt2`` (``torch.export``; card variant ``torch``), checked
    against the ONNX model.
 5. **Evaluate** closed loop through the real ``VLAPolicy`` leaf, safety gate and ONNX Runtime
    on seen colour/type combinations, held-out combinations and paraphrased instructions, with
-   the scripted expert on the same scenes as the ceiling; INT8 vs FP32 success and latency.
+   the scripted expert on the same scenes as the ceiling, for pick and for place (the leaf with
+   ``task="place"``); INT8 vs FP32 success and latency.
    Writes ``REPORT.md`` + ``report.json`` beside the model.
 
 Seeded: the same arguments give the same data, weights and figures.
@@ -74,6 +86,17 @@ TRAIN_TEMPLATES = ["pick up the {c} {t}", "grab the {c} {t}", "take the {c} {t}"
                    "pick the {c} {t} up", "get the {c} {t}"]
 PARAPHRASES = ["please lift the {c} {t}", "could you fetch that {c} {t}",
                "i want you to collect the {c} {t}", "hand me the {t} that is {c}"]
+# place: put the held object on a surface / in an open container ({on}: "on" or "in", {onto}:
+# "onto" or "into", {f}: the fixture's words)
+CONTAINERS = ["sink", "bin"]  # open containers of the scene
+PLACE_FIXTURES = SURFACES + CONTAINERS
+PLACE_TEMPLATES = ["put the {c} {t} {on} the {f}", "place the {c} {t} {on} the {f}",
+                   "set the {c} {t} down {on} the {f}"]
+PLACE_PARAPHRASES = ["leave the {c} {t} {on} the {f}", "could you drop the {t} {onto} the {f}",
+                     "i want the {c} {t} {on} the {f} please", "rest the {t} that is {c} {on} the {f}"]
+RELEASE = 0.05  # m above the place slot where the place expert opens the jaws
+PLACE_HOVER = 0.10  # m above the release point while moving over it
+TASKS = ("pick", "place")
 
 
 def held_out_pairs() -> set[tuple[str, str]]:
@@ -97,10 +120,23 @@ UNSEEN = sorted(HELD_OUT)
 
 @dataclass
 class Episode:
+    """``pick``: ``target`` is the object to grasp. ``place``: ``target`` is the held object,
+    ``fixture`` where it goes (``relation`` on/in) and ``goal`` the slot the leaf's detection
+    reports (``world.slot_on``)."""
+
     world: SimWorld
     target: str
     instruction: str
     bias: np.ndarray
+    task: str = "pick"
+    fixture: str = ""
+    relation: str = "on"
+    goal: np.ndarray | None = None
+
+    @property
+    def entity(self) -> str:
+        """What the leaf is given: the object (pick) or the fixture (place)."""
+        return self.fixture if self.task == "place" else self.target
 
 
 def make_scene(rng: np.random.Generator, combos: list[tuple[str, str]], templates: list[str],
@@ -150,6 +186,107 @@ def make_scene(rng: np.random.Generator, combos: list[tuple[str, str]], template
     return Episode(w, "target", text, bias)
 
 
+def make_place_scene(rng: np.random.Generator, combos: list[tuple[str, str]], templates: list[str], *,
+                     arm_random: bool, base_range: tuple[float, float] | None,
+                     fixtures: list[str] | None = None) -> Episode:
+    """The robot holds an object of a random colour/type (as after a pick) near a fixture
+    (a surface or an open container) with 0-3 other objects on/in it; the goal is the first free
+    slot there (``world.slot_on``, what the leaf's detection reports)."""
+    w = SimWorld(seed=int(rng.integers(1 << 30)))
+    w.objects.clear()
+    w.belief.clear()
+    fixtures = fixtures or PLACE_FIXTURES
+    fid = fixtures[int(rng.integers(len(fixtures)))]
+    f = w.scene.fixtures[fid]
+    relation = "in" if f.container else "on"
+    z = f.height * 0.5 if f.container else f.height
+    x0, y0, x1, y1 = f.rect
+    m = 0.07
+    colour, typ = combos[int(rng.integers(len(combos)))]
+    (cx, cy), (fw, fd) = f.pose, f.size
+    length = max(fw, fd)
+    slots = [(cx - length / 2 + (k + 0.5) * length / max(1, int(length / 0.2)), cy) if fw >= fd else
+             (cx, cy - length / 2 + (k + 0.5) * length / max(1, int(length / 0.2)))
+             for k in range(min(4, max(1, int(length / 0.2))))]
+    placed: list[tuple[float, float]] = []
+    for k in range(int(rng.integers(0, 4))):
+        for _ in range(20):
+            if rng.random() < 0.5:  # a taken slot moves the goal along
+                px, py = slots[int(rng.integers(len(slots)))]
+            else:
+                px, py = rng.uniform(x0 + m, x1 - m), rng.uniform(y0 + m, y1 - m)
+            if all(math.hypot(px - a, py - b) > 0.1 for a, b in placed):
+                break
+        else:
+            continue
+        dc = COLOUR_NAMES[int(rng.integers(len(COLOUR_NAMES)))]
+        dt = list(TYPES)[int(rng.integers(len(TYPES)))]
+        oid = f"other{k}"
+        w.objects[oid] = ObjectState(oid, dt, dc, TYPES[dt], 0.3, fid, relation, float(px), float(py), z)
+        w.belief[oid] = fid
+        placed.append((float(px), float(py)))
+    w.objects["held"] = ObjectState("held", typ, colour, TYPES[typ], 0.3, "gripper", None, 0.0, 0.0, 0.0)
+    w.held, w.gripper_closed = "held", True
+    w.belief["held"] = "gripper"
+    goal = np.asarray(w.slot_on(fid, "held"), np.float64)
+    gx, gy = float(goal[0]), float(goal[1])
+    pose = w.grid.approach_point(gx, gy, near=f.rect)
+    assert pose is not None
+    bx, by = pose[0], pose[1]
+    d = math.hypot(bx - gx, by - gy)
+    if base_range is not None:
+        want = min(d, float(rng.uniform(*base_range)))
+        bx, by = gx + (bx - gx) * want / d, gy + (by - gy) * want / d
+    w.x, w.y, w.theta = bx, by, math.atan2(gy - by, gx - bx) + float(rng.uniform(-0.5, 0.5))
+    if arm_random:
+        off = (rng.uniform(-0.25, 0.25), rng.uniform(-0.25, 0.25), rng.uniform(0.0, 0.3))
+        w.q = w.ik((gx + off[0], gy + off[1], goal[2] + RELEASE + off[2]))
+    w.move_object("held", "gripper", None, tuple(w.fk()))
+    words = fid.replace("_", " ")
+    text = templates[int(rng.integers(len(templates)))].format(
+        c=colour, t=typ, f=words, on=relation, onto="into" if relation == "in" else "onto")
+    return Episode(w, "held", text, np.zeros(3), task="place", fixture=fid, relation=relation, goal=goal)
+
+
+def make_task_scene(task: str, rng: np.random.Generator, combos: list[tuple[str, str]],
+                    templates: list[str], *, belief_noise: float, arm_random: bool,
+                    base_range: tuple[float, float] | None) -> Episode:
+    if task == "place":
+        return make_place_scene(rng, combos, templates, arm_random=arm_random, base_range=base_range)
+    return make_scene(rng, combos, templates, belief_noise=belief_noise, arm_random=arm_random,
+                      base_range=base_range)
+
+
+def approach(a: np.ndarray, ee: np.ndarray, point: np.ndarray, hover: float, *, up_too: bool) -> bool:
+    """Both experts' motion into ``a``: over ``point`` at ``hover`` above it, then onto it
+    (``up_too``: also up to it when below). True when there: ``a`` then holds the last small
+    correction, to which the caller adds its gripper change."""
+    exy = point[:2] - ee[:2]
+    n = float(np.hypot(*exy))
+    dz = point[2] - ee[2]
+    if n > TOL:
+        a[:2] = exy * min(1.0, STEP / n)
+        a[2] = np.clip(point[2] + hover - ee[2], -STEP, STEP) if n > 0.03 else 0.0
+        return False
+    a[:2] = exy
+    if -dz > TOL or (up_too and dz > TOL):
+        a[2] = np.clip(dz, -STEP, STEP)
+        return False
+    a[2] = dz
+    return True
+
+
+def place_expert(ee: np.ndarray, release: np.ndarray, closed: bool, holding: bool) -> np.ndarray:
+    """The scripted place expert: jaws closed, over the release point (``RELEASE`` above the
+    slot) at hover height, down to it, open; once released, back off upwards with the jaws open."""
+    a = np.zeros(ADIM, np.float32)
+    if not holding:
+        a[2] = STEP / 2
+        return a
+    a[3] = 0.0 if approach(a, ee, release, PLACE_HOVER, up_too=True) else 1.0
+    return a
+
+
 def expert(ee: np.ndarray, grasp: np.ndarray, closed: bool, holding: bool) -> np.ndarray:
     """The scripted expert: hover over the grasp point, descend, close."""
     a = np.zeros(ADIM, np.float32)
@@ -159,29 +296,24 @@ def expert(ee: np.ndarray, grasp: np.ndarray, closed: bool, holding: bool) -> np
     if closed:  # closed on nothing: open and back off upwards
         a[2] = STEP / 2
         return a
-    exy = grasp[:2] - ee[:2]
-    n = float(np.hypot(*exy))
-    if n > TOL:
-        a[:2] = exy * min(1.0, STEP / n)
-        a[2] = np.clip(grasp[2] + HOVER - ee[2], -STEP, STEP) if n > 0.03 else 0.0
-    elif ee[2] - grasp[2] > TOL:
-        a[:2] = exy
-        a[2] = np.clip(grasp[2] - ee[2], -STEP, STEP)
-    else:
-        a[:2] = exy
-        a[2] = grasp[2] - ee[2]
-        a[3] = 1.0
+    a[3] = 1.0 if approach(a, ee, grasp, HOVER, up_too=False) else 0.0
     return a
 
 
-def expert_chunk(state: np.ndarray) -> np.ndarray:
+def expert_chunk(state: np.ndarray, task: str = "pick") -> np.ndarray:
     """The expert's chunk from the state alone (believed target exact, perfect tracking):
-    the oracle engine of the tests and benchmarks."""
-    rel = state[:3].astype(np.float64) + np.array([0.0, 0.0, GRASP_HEIGHT])
+    the oracle engine of the tests and benchmarks. ``place``: the place expert; opening the
+    jaws releases the object (holding ends)."""
     closed, holding = bool(state[3] > 0.5), bool(state[4] > 0.5)
+    lift = RELEASE if task == "place" else GRASP_HEIGHT
+    rel = state[:3].astype(np.float64) + np.array([0.0, 0.0, lift])
     out = []
     for _ in range(CHUNK):
-        a = expert(np.zeros(3), rel, closed, holding)
+        if task == "place":
+            a = place_expert(np.zeros(3), rel, closed, holding)
+            holding = holding and bool(a[3] > 0.5)
+        else:
+            a = expert(np.zeros(3), rel, closed, holding)
         out.append(a)
         rel = rel - a[:3]
         closed = bool(a[3] > 0.5)
@@ -199,73 +331,128 @@ def render(w: SimWorld, cam: Any) -> np.ndarray:
 
 
 def demo(ep: Episode, rng: np.random.Generator, max_steps: int = 60) -> list[tuple] | None:
-    from executive.sim.camera import CameraRenderer
-    from executive.sim.world import Actuators
-
-    w, act = ep.world, Actuators(ep.world)
-    cam = CameraRenderer(w)
+    if ep.task == "place":
+        return demo_place(ep, rng, max_steps)
+    w = ep.world
     o = w.objects[ep.target]
     grasp = np.array([o.x, o.y, o.z + GRASP_HEIGHT])
     believed = np.array([o.x, o.y, o.z]) + ep.bias  # what detection reports: the object's base
-    closed = False
-    frames, states, acts = [], [], []
+    rows = _expert_rows(w, rng, believed, False, lambda ee, closed: expert(ee, grasp, closed, False),
+                        lambda: w.held == ep.target, True, max_steps)
+    if w.held != ep.target:
+        return None
+    return _with_tail(rows, expert(np.asarray(w.fk()), grasp, True, True))
+
+
+def _expert_rows(w: SimWorld, rng: np.random.Generator, believed: np.ndarray, closed: bool,
+                 act_of: Any, holding: Any, stop_when: bool, max_steps: int) -> list[tuple]:
+    """Run the expert ``act_of(ee, closed)`` until ``holding()`` is ``stop_when``: (frame,
+    state, action) per step; 30 % of the executed actions are perturbed so the demonstrations
+    visit off-expert states."""
+    from executive.sim.camera import CameraRenderer
+    from executive.sim.world import Actuators
+
+    act, cam = Actuators(w), CameraRenderer(w)
+    rows = []
     for _ in range(max_steps):
         ee = np.asarray(w.fk())
-        holding = w.held == ep.target
-        if holding:
+        held = bool(holding())
+        if held == stop_when:
             break
-        a = expert(ee, grasp, closed, holding)
-        frames.append(render(w, cam))
-        states.append(make_state(believed, ee, closed, holding))
-        acts.append(a)
+        a = act_of(ee, closed)
+        rows.append((render(w, cam), make_state(believed, ee, closed, held), a))
         ex = a.copy()
-        if rng.random() < 0.3:  # perturb the executed action: visit off-expert states
+        if rng.random() < 0.3:
             ex[:3] += rng.normal(0, 0.01, 3)
         act.command_ee_target(tuple(ee + ex[:3]))
         if (ex[3] > 0.5) != closed:
             closed = ex[3] > 0.5
             act.command_gripper(closed)
         w.step()
-    if w.held != ep.target:
+    return rows
+
+
+def _with_tail(rows: list[tuple], tail: np.ndarray) -> list[tuple]:
+    """Label each step with the expert's next CHUNK actions, padded with ``tail`` at the end."""
+    acts = np.asarray([r[2] for r in rows])
+    padded = np.concatenate([acts, np.repeat(tail[None], CHUNK, 0)])
+    return [(f, st, padded[i : i + CHUNK]) for i, (f, st, _) in enumerate(rows)]
+
+
+def demo_place(ep: Episode, rng: np.random.Generator, max_steps: int = 60) -> list[tuple] | None:
+    """A place demonstration: rows until (and with) the release; None unless the object ended
+    on/in the fixture. The label tails are the expert backing off with the jaws open."""
+    w = ep.world
+    assert ep.goal is not None
+    release = ep.goal + np.array([0.0, 0.0, RELEASE])
+    rows = _expert_rows(w, rng, ep.goal + ep.bias, True,
+                        lambda ee, closed: place_expert(ee, release, closed, True),
+                        lambda: w.held is not None, False, max_steps)
+    if w.held is not None or w.objects[ep.target].location != ep.fixture:
         return None
-    acts_arr = np.asarray(acts)
-    tail = expert(np.asarray(w.fk()), grasp, True, True)
-    padded = np.concatenate([acts_arr, np.repeat(tail[None], CHUNK, 0)])
-    return [(frames[i], states[i], padded[i : i + CHUNK]) for i in range(len(acts))]
+    return _with_tail(rows, place_expert(np.asarray(w.fk()), release, False, False))
 
 
-def dataset(n: int, seed: int, belief_noise: float) -> dict[str, np.ndarray]:
+def _collect(items: Any, run: Any) -> tuple[dict[str, np.ndarray], dict[str, list[int]]]:
+    """Rows of (image, state, label) per episode -> arrays. ``items`` yields tuples whose first
+    element is the :class:`Episode`; ``run(*item)`` gives (rows, ok). Also returns, per task,
+    [successes, episodes, samples]."""
     from inference.contract import HashTokenizer
 
     tok = HashTokenizer(VOCAB, MAX_LEN)
-    rng = np.random.default_rng(seed)
-    imgs, toks, sts, acts = [], [], [], []
-    ok = 0
-    for _ in range(n):
-        ep = make_scene(rng, SEEN, TRAIN_TEMPLATES, belief_noise=belief_noise,
-                        arm_random=bool(rng.random() < 0.5), base_range=(0.35, 0.72))
-        rows = demo(ep, rng)
-        if rows is None:
-            continue
-        ok += 1
+    imgs, toks, sts, acts, task_ids = [], [], [], [], []
+    tally: dict[str, list[int]] = {t: [0, 0, 0] for t in TASKS}  # successes, episodes, samples
+    for item in items:
+        ep = item[0]
+        rows, ok = run(*item)
+        tally[ep.task][0] += int(ok)
+        tally[ep.task][1] += 1
+        tally[ep.task][2] += len(rows)
         ids = tok.encode(ep.instruction)
         for im, st, ac in rows:
             imgs.append(im)
             toks.append(ids)
             sts.append(st)
             acts.append(ac)
-    print(f"demos: {ok}/{n} expert successes, {len(imgs)} samples", flush=True)
-    return {"images": np.stack(imgs), "tokens": np.stack(toks), "state": np.stack(sts),
-            "actions": np.stack(acts).astype(np.float32)}
+            task_ids.append(TASKS.index(ep.task))
+    return ({"images": np.stack(imgs), "tokens": np.stack(toks), "state": np.stack(sts),
+             "actions": np.stack(acts).astype(np.float32), "task": np.asarray(task_ids, np.int8)}, tally)
+
+
+def dataset(n: int, seed: int, belief_noise: float, n_place: int = 0) -> dict[str, np.ndarray]:
+    """``n`` pick demonstrations (seeded as before: the same pick data) + ``n_place`` place
+    demonstrations (their own seed)."""
+    def episodes():
+        rng = np.random.default_rng(seed)
+        for _ in range(n):
+            ep = make_scene(rng, SEEN, TRAIN_TEMPLATES, belief_noise=belief_noise,
+                            arm_random=bool(rng.random() < 0.5), base_range=(0.35, 0.72))
+            yield ep, rng
+        prng = np.random.default_rng(seed + 31337)
+        for _ in range(n_place):
+            ep = make_place_scene(prng, SEEN, PLACE_TEMPLATES, arm_random=bool(prng.random() < 0.5),
+                                  base_range=(0.35, 0.72))
+            yield ep, prng
+
+    def run(ep: Episode, rng: np.random.Generator) -> tuple[list[tuple], bool]:
+        rows = demo(ep, rng)
+        return (rows or []), rows is not None
+
+    data, tally = _collect(episodes(), run)
+    for t, (ok, k, rows) in tally.items():
+        if k:
+            print(f"{t} demos: {ok}/{k} expert successes, {rows} samples", flush=True)
+    return data
 
 
 # ---------------------------------------------------------------------------------------------
 # DAgger: the policy drives, the expert labels every state it visits
 
 
-def expert_label(w: SimWorld, target: str, grasp: np.ndarray, closed: bool) -> np.ndarray:
+def expert_label(w: SimWorld, target: str, grasp: np.ndarray, closed: bool, task: str = "pick") -> np.ndarray:
     """The expert's next ``CHUNK`` actions from the world's current state, rolled forward with
-    the expert itself on a copy of the world (the real one is left untouched)."""
+    the expert itself on a copy of the world (the real one is left untouched). ``place``:
+    ``grasp`` is the release point, ``target`` the held object."""
     from executive.sim.world import Actuators
 
     g = copy.deepcopy(w, {id(w.scene): w.scene, id(w.grid): w.grid})
@@ -273,7 +460,10 @@ def expert_label(w: SimWorld, target: str, grasp: np.ndarray, closed: bool) -> n
     out = []
     for _ in range(CHUNK):
         ee = np.asarray(g.fk())
-        a = expert(ee, grasp, closed, g.held == target)
+        if task == "place":
+            a = place_expert(ee, grasp, closed, g.held == target)
+        else:
+            a = expert(ee, grasp, closed, g.held == target)
         out.append(a)
         act.command_ee_target(tuple(ee + a[:3]))
         if (a[3] > 0.5) != closed:
@@ -295,20 +485,26 @@ def rollout(ep: Episode, engine: Any, *, max_steps: int = 60) -> tuple[list[tupl
 
     w, act = ep.world, Actuators(ep.world)
     cam = CameraRenderer(w)
-    o = w.objects[ep.target]
-    grasp = np.array([o.x, o.y, o.z + GRASP_HEIGHT])
-    believed = np.array([o.x, o.y, o.z]) + ep.bias
+    place = ep.task == "place"
+    if place:
+        assert ep.goal is not None
+        grasp = ep.goal + np.array([0.0, 0.0, RELEASE])  # the release point
+        believed = ep.goal + ep.bias
+    else:
+        o = w.objects[ep.target]
+        grasp = np.array([o.x, o.y, o.z + GRASP_HEIGHT])
+        believed = np.array([o.x, o.y, o.z]) + ep.bias
     chain = SafetyChain(SafetyConfig.from_card(engine.card, max_rate=[0.04, 0.04, 0.04, 1.0],
                                                max_age=10.0, min_confidence=0.0))
-    closed, plan, k = False, None, 0
+    closed, plan, k = place, None, 0
     rows: list[tuple] = []
     for _ in range(max_steps):
         ee = np.asarray(w.fk())
-        if w.held == ep.target:
+        if (w.held is None) if place else (w.held == ep.target):
             break
         st = make_state(believed, ee, closed, w.held == ep.target)
         full = cam.image()
-        rows.append((render_from(full), st, expert_label(w, ep.target, grasp, closed)))
+        rows.append((render_from(full), st, expert_label(w, ep.target, grasp, closed, ep.task)))
         if plan is None or k >= CHUNK // 2:
             plan, k = engine.infer(Observation({"wrist": full}, ep.instruction, st, w.t)).actions, 0
         a = plan[k]
@@ -321,30 +517,26 @@ def rollout(ep: Episode, engine: Any, *, max_steps: int = 60) -> tuple[list[tupl
                 closed = want
                 act.command_gripper(closed)
         w.step()
+    if place:
+        return rows, w.held is None and w.objects[ep.target].location == ep.fixture
     return rows, w.held == ep.target
 
 
-def dagger_data(engine: Any, n: int, seed: int, belief_noise: float) -> tuple[dict[str, np.ndarray], float]:
-    """``n`` closed-loop rollouts of the policy on fresh training scenes, expert-labelled."""
-    from inference.contract import HashTokenizer
-
-    tok = HashTokenizer(VOCAB, MAX_LEN)
+def dagger_data(engine: Any, n: int, seed: int, belief_noise: float, place_frac: float = 0.0
+                ) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """``n`` closed-loop rollouts of the policy on fresh training scenes (a ``place_frac`` share
+    of them place scenes), expert-labelled. Returns the data and the policy's success per task."""
     rng = np.random.default_rng(seed)
-    imgs, toks, sts, acts = [], [], [], []
-    ok = 0
-    for _ in range(n):
-        ep = make_scene(rng, SEEN, TRAIN_TEMPLATES, belief_noise=belief_noise,
-                        arm_random=bool(rng.random() < 0.5), base_range=(0.35, 0.72))
-        rows, success = rollout(ep, engine)
-        ok += success
-        ids = tok.encode(ep.instruction)
-        for im, st, ac in rows:
-            imgs.append(im)
-            toks.append(ids)
-            sts.append(st)
-            acts.append(ac)
-    return ({"images": np.stack(imgs), "tokens": np.stack(toks), "state": np.stack(sts),
-             "actions": np.stack(acts).astype(np.float32)}, ok / max(n, 1))
+
+    def episodes():
+        for _ in range(n):
+            task = "place" if rng.random() < place_frac else "pick"
+            yield (make_task_scene(task, rng, SEEN, PLACE_TEMPLATES if task == "place" else TRAIN_TEMPLATES,
+                                   belief_noise=belief_noise, arm_random=bool(rng.random() < 0.5),
+                                   base_range=(0.35, 0.72)),)
+
+    data, tally = _collect(episodes(), lambda ep: rollout(ep, engine))
+    return data, {t: round(ok / k, 3) for t, (ok, k, _) in tally.items() if k}
 
 
 def concat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -543,7 +735,7 @@ def make_card(fusion: str, norm: dict[str, list[float]], seed: int, metrics: dic
 
     return parse_card({
         "name": "reference-vla",
-        "version": "1.1.0",
+        "version": "1.2.0",
         "min_opset": 17,
         "inputs": {
             "images": [{"name": "wrist", "size": [IMG, IMG], "layout": "CHW", "dtype": "float32",
@@ -566,7 +758,9 @@ def make_card(fusion: str, norm: dict[str, list[float]], seed: int, metrics: dic
             "metrics": {k: float(v) for k, v in metrics.items()},
             "notes": f"fusion={fusion}; camera: 96x96 top-down gripper view resized to {IMG}x{IMG}; "
                      f"state: {', '.join(STATE_NAMES)} (believed target - ee, m); training belief "
-                     f"noise {belief_noise} m; gripper output = P(closed) (a classifier)",
+                     f"noise {belief_noise} m; gripper output = P(closed) (a classifier); tasks: pick "
+                     f"(target = the object), place (target = the free slot on/in the fixture; "
+                     f"holding = 1; opens {RELEASE} m above it)",
         },
         "variants": variants,
     })
@@ -643,7 +837,7 @@ def run_leaf_episode(ep: Episode, engine: Any, *, max_ticks: int = 300) -> dict[
     gate = SafetyGate(backend.actuators, limits, backend.now, backend.state)
     ports = backend.bind(gate)
     ctx = RunContext(ports=ports, limits=limits, clock=backend.now, gate=gate)
-    leaf = VLAPolicy("vla", ep.target, "pick", ep.instruction, time_limit=25.0)
+    leaf = VLAPolicy("vla", ep.entity, ep.task, ep.instruction, time_limit=25.0, relation=ep.relation)
     leaf.setup(context=ctx, vla_engine=engine, vla_mode="inline")
     status = None
     t0 = backend.now()
@@ -653,14 +847,19 @@ def run_leaf_episode(ep: Episode, engine: Any, *, max_ticks: int = 300) -> dict[
         if status.value in ("SUCCESS", "FAILURE"):
             break
         backend.step(0.1)
-    ok = status is not None and status.value == "SUCCESS" and ep.world.held == ep.target
+    if ep.task == "place":
+        done = ep.world.held is None and ep.world.objects[ep.target].location == ep.fixture
+    else:
+        done = ep.world.held == ep.target
+    ok = status is not None and status.value == "SUCCESS" and done
     reason = leaf.reason.name if leaf.reason.name != "NONE" or ok else "NOT_DONE_IN_TICKS"
     return {"ok": ok, "reason": reason, "t": round(backend.now() - t0, 2)}
 
 
 class ExpertEngine:
     """The scripted expert as an engine (state -> :func:`expert_chunk`): the ceiling of the
-    evaluation scenes through the same leaf (a scene it fails is out of reach for any policy)."""
+    evaluation scenes through the same leaf (a scene it fails is out of reach for any policy).
+    Multi-task as the policy is: holding (a pick is over once it holds) -> the place expert."""
 
     name = "scripted-expert"
     provider = "python"
@@ -671,17 +870,23 @@ class ExpertEngine:
     def infer(self, obs: Any) -> Any:
         from inference.contract import ActionChunk
 
-        return ActionChunk(expert_chunk(np.asarray(obs.state)), obs.stamp, 1.0, self.name, 0.0)
+        st = np.asarray(obs.state)
+        return ActionChunk(expert_chunk(st, "place" if st[4] > 0.5 else "pick"), obs.stamp, 1.0,
+                           self.name, 0.0)
 
 
-def evaluate(engine: Any, n: int, seed: int) -> dict[str, Any]:
-    sets = {"seen": (SEEN, TRAIN_TEMPLATES), "held_out": (UNSEEN, TRAIN_TEMPLATES),
-            "paraphrase": (SEEN, PARAPHRASES)}
+def evaluate(engine: Any, n: int, seed: int, task: str = "pick") -> dict[str, Any]:
+    """``n`` seeded leaf episodes per set (seen / held-out colour-type pairs / paraphrases)."""
+    place = task == "place"
+    train, para = (PLACE_TEMPLATES, PLACE_PARAPHRASES) if place else (TRAIN_TEMPLATES, PARAPHRASES)
+    sets = {"seen": (SEEN, train), "held_out": (UNSEEN, train), "paraphrase": (SEEN, para)}
+    base = seed + (104729 if task == "place" else 0)
     out: dict[str, Any] = {}
     for i, (k, (combos, templates)) in enumerate(sets.items()):
-        rng = np.random.default_rng(seed + 7919 * i)
-        res = [run_leaf_episode(make_scene(rng, combos, templates, belief_noise=0.0, arm_random=False,
-                                           base_range=None), engine) for _ in range(n)]
+        rng = np.random.default_rng(base + 7919 * i)
+        res = [run_leaf_episode(make_task_scene(task, rng, combos, templates, belief_noise=0.0,
+                                                arm_random=False, base_range=None), engine)
+               for _ in range(n)]
         ok = [r["ok"] for r in res]
         fails: dict[str, int] = {}
         for r in res:
@@ -710,11 +915,40 @@ def latency(engine: Any, reps: int = 300) -> dict[str, float]:
             "p95_ms": round(float(np.percentile(ts, 95)) * 1e3, 3)}
 
 
-def score(ev: dict[str, Any]) -> tuple[float, float, float]:
-    """Ranking of the fusions: the sum of the three success rates, then seen, then the faster
+#: The async check: the leaf's real-time way of running the policy, with this modelled latency.
+ASYNC_LATENCY_S, ASYNC_THRESHOLD = 0.3, 6
+
+
+def evaluate_async(engine: Any, n: int, seed: int) -> dict[str, Any]:
+    """Pick on seen scenes through the async executor of ``tools/bench_vla_tasks.py`` (chunks
+    land ``ASYNC_LATENCY_S`` after the request, latency forecast, a request when
+    ``ASYNC_THRESHOLD`` actions are left): in real time the policy runs like this, executing the
+    later actions of each chunk, which a policy can be worse at than the inline evaluation shows."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import bench_vla_tasks as bvt
+
+    rng = np.random.default_rng(seed)
+    res = [bvt.episode(engine, make_scene(rng, SEEN, TRAIN_TEMPLATES, belief_noise=0.0, arm_random=True,
+                                          base_range=(0.35, 0.72)),
+                       "async", ASYNC_LATENCY_S, 0, ASYNC_THRESHOLD, 30.0) for _ in range(n)]
+    ok = [r["t"] for r in res if r["ok"]]
+    return {"success": round(len(ok) / n, 3), "n": n,
+            "mean_time_s": round(float(np.mean(ok)), 2) if ok else None}
+
+
+def score(ev: dict[str, Any], ev_async: dict[str, Any] | None = None) -> tuple[float, float, float]:
+    """Ranking of the fusions (``ev``: task -> set -> result): the sum of the success rates of
+    every set of every task plus the async pick success, then the seen sets', then the faster
     mean completion time."""
-    return (round(sum(v["success"] for v in ev.values()), 3), ev["seen"]["success"],
-            -round(float(np.mean([v["mean_time_s"] for v in ev.values()])), 2))
+    sets = [v for t in ev.values() for v in t.values()]
+    seen = sum(t["seen"]["success"] for t in ev.values())
+    extra = ev_async["success"] if ev_async else 0.0
+    return (round(sum(v["success"] for v in sets) + extra, 3), round(seen, 3),
+            -round(float(np.mean([v["mean_time_s"] for v in sets])), 2))
+
+
+def evaluate_tasks(engine: Any, n: int, seed: int, tasks: tuple[str, ...] = TASKS) -> dict[str, Any]:
+    return {t: evaluate(engine, n, seed, t) for t in tasks}
 
 
 def fit_fusion(fusion: str, demos: dict[str, np.ndarray], norm: dict[str, list[float]],
@@ -733,18 +967,20 @@ def fit_fusion(fusion: str, demos: dict[str, np.ndarray], norm: dict[str, list[f
     for r in range(args.dagger_rounds):
         t1 = time.perf_counter()
         eng = TorchEngine(card, model, name=f"{fusion}-dagger{r}")
-        new, rate = dagger_data(eng, args.dagger_episodes, args.seed + 5003 * (r + 1), args.belief_noise)
+        new, rate = dagger_data(eng, args.dagger_episodes, args.seed + 5003 * (r + 1), args.belief_noise,
+                                args.dagger_place_frac)
         data = concat(data, new)
-        print(f"  [{fusion}] DAgger round {r + 1}: policy grasped {rate:.0%} of {args.dagger_episodes} "
-              f"training scenes; +{len(new['actions'])} labelled states -> {len(data['actions'])}",
+        print(f"  [{fusion}] DAgger round {r + 1}: policy success on {args.dagger_episodes} training "
+              f"scenes {rate}; +{len(new['actions'])} labelled states -> {len(data['actions'])}",
               flush=True)
         collect_s = round(time.perf_counter() - t1, 1)
         model, st = train(fusion, data, epochs=args.dagger_epochs, seed=args.seed + r + 1, norm=norm,
                           model=model, lr=args.dagger_lr, grip_weight=args.grip_weight,
                           tag=f" dagger {r + 1}")
         info["dagger"].append({"round": r + 1, "episodes": args.dagger_episodes,
-                               "policy_success": round(rate, 3),
+                               "policy_success": rate,
                                "new_samples": len(new["actions"]), "samples": len(data["actions"]),
+                               "new_place_samples": int((new["task"] == 1).sum()),
                                "collect_s": collect_s, **st})
     last = info["dagger"][-1] if info["dagger"] else st
     info.update(params=st["params"], loss=last["loss"], grip_bce=last["grip_bce"],
@@ -755,12 +991,15 @@ def fit_fusion(fusion: str, demos: dict[str, np.ndarray], norm: dict[str, list[f
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fusions", default="early,late,xattn", help=f"comma list of {', '.join(FUSIONS)}")
-    ap.add_argument("--episodes", type=int, default=800, help="demonstration episodes")
-    ap.add_argument("--epochs", type=int, default=20)
+    ap.add_argument("--episodes", type=int, default=800, help="pick demonstration episodes")
+    ap.add_argument("--place-episodes", type=int, default=600, help="place demonstration episodes")
+    ap.add_argument("--epochs", type=int, default=15)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--grip-weight", type=float, default=1.0, help="weight of the gripper BCE")
-    ap.add_argument("--dagger-rounds", type=int, default=3)
-    ap.add_argument("--dagger-episodes", type=int, default=300, help="policy rollouts per DAgger round")
+    ap.add_argument("--dagger-rounds", type=int, default=2)
+    ap.add_argument("--dagger-episodes", type=int, default=360, help="policy rollouts per DAgger round")
+    ap.add_argument("--dagger-place-frac", type=float, default=1 / 3,
+                    help="share of place scenes among the DAgger rollouts")
     ap.add_argument("--dagger-epochs", type=int, default=4, help="fine-tuning epochs per DAgger round")
     ap.add_argument("--dagger-lr", type=float, default=1e-3)
     ap.add_argument("--eval-episodes", type=int, default=50)
@@ -781,12 +1020,12 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(args.threads)
     t_start = time.perf_counter()
-    cache = args.work / f"data_e{args.episodes}_s{args.seed}_n{args.belief_noise}.npz"
+    cache = args.work / f"data_e{args.episodes}_p{args.place_episodes}_s{args.seed}_n{args.belief_noise}.npz"
     if cache.exists():
         with np.load(cache) as z:
             demos = {k: z[k] for k in z.files}
     else:
-        demos = dataset(args.episodes, args.seed, args.belief_noise)
+        demos = dataset(args.episodes, args.seed, args.belief_noise, args.place_episodes)
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(cache, **demos)
     norm = action_stats(demos)
@@ -801,17 +1040,21 @@ def main(argv: list[str] | None = None) -> int:
         export(model, fusion, norm, d, args.seed, {}, args.belief_noise)
         fp32 = load_engine(d / "model.onnx", "onnxruntime", intra_op_threads=1)
         if expert_ev is None:
-            expert_ev = evaluate(ExpertEngine(fp32.card), args.eval_episodes, args.seed + 1000)
-        ev = evaluate(fp32, args.eval_episodes, args.seed + 1000)
-        results[fusion] = {"train": info, "eval_fp32": ev, "latency_fp32": latency(fp32),
+            expert_ev = evaluate_tasks(ExpertEngine(fp32.card), args.eval_episodes, args.seed + 1000)
+        t1 = time.perf_counter()
+        ev = evaluate_tasks(fp32, args.eval_episodes, args.seed + 1000)
+        ev_async = evaluate_async(fp32, args.eval_episodes, args.seed + 2000)
+        results[fusion] = {"train": info, "eval_fp32": ev, "eval_async": ev_async,
+                           "eval_s": round(time.perf_counter() - t1, 1),
+                           "latency_fp32": latency(fp32),
                            "size_kb": round((d / "model.onnx").stat().st_size / 1024, 1)}
-        print(json.dumps({fusion: {k: {"success": v["success"], "failures": v["failures"]}
-                                   for k, v in ev.items()}}), flush=True)
-    best = max(results, key=lambda f: score(results[f]["eval_fp32"]))
+        print(json.dumps({fusion: {t: {k: {"success": v["success"], "failures": v["failures"]}
+                                       for k, v in e.items()} for t, e in ev.items()}}), flush=True)
+    best = max(results, key=lambda f: score(results[f]["eval_fp32"], results[f]["eval_async"]))
     d = args.work / best
     int8 = load_engine(d / "model.onnx", "onnxruntime", variant="int8", intra_op_threads=1)
     b = results[best]
-    b["eval_int8"] = evaluate(int8, args.eval_episodes, args.seed + 1000)
+    b["eval_int8"] = evaluate_tasks(int8, args.eval_episodes, args.seed + 1000)
     b["latency_int8"] = latency(int8)
     b["size_int8_kb"] = round((d / "model.int8.onnx").stat().st_size / 1024, 1)
     b["size_pt2_kb"] = round((d / "model.pt2").stat().st_size / 1024, 1)
@@ -820,8 +1063,9 @@ def main(argv: list[str] | None = None) -> int:
     b["latency_torch"] = latency(twin_eng)
     print(json.dumps({"twin": b["twin"]}), flush=True)
     ev = b["eval_fp32"]
-    metrics = {f"success_{k}": v["success"] for k, v in ev.items()}
-    metrics.update({f"int8_success_{k}": v["success"] for k, v in b["eval_int8"].items()})
+    metrics = {f"{t}_success_{k}": v["success"] for t, e in ev.items() for k, v in e.items()}
+    metrics.update({f"{t}_int8_success_{k}": v["success"] for t, e in b["eval_int8"].items()
+                    for k, v in e.items()})
     # copy the chosen model into the shipped folder with its metrics in the card
     args.out.mkdir(parents=True, exist_ok=True)
     shipped = ("model.onnx", "model.int8.onnx", "model.pt2", "model.card.yaml")
@@ -834,12 +1078,17 @@ def main(argv: list[str] | None = None) -> int:
     card = load_card(d / "model.card.yaml")
     prov = card.provenance.model_copy(update={"metrics": metrics})
     dump_card(card.model_copy(update={"provenance": prov}), args.out / "model.card.yaml")
-    report = {"chosen": best, "seed": args.seed, "episodes": args.episodes, "epochs": args.epochs,
+    report = {"chosen": best, "seed": args.seed, "episodes": args.episodes,
+              "place_episodes": args.place_episodes, "dagger_place_frac": round(args.dagger_place_frac, 3),
+              "epochs": args.epochs, "tasks": list(TASKS),
               "dagger_rounds": args.dagger_rounds, "dagger_episodes": args.dagger_episodes,
               "dagger_epochs": args.dagger_epochs, "grip_weight": args.grip_weight, "threads": args.threads,
               "belief_noise_train_m": args.belief_noise, "eval_episodes_per_set": args.eval_episodes,
-              "demo_samples": len(demos["actions"]), "held_out_pairs": [list(p) for p in UNSEEN],
+              "demo_samples": len(demos["actions"]), "demo_place_samples": int((demos["task"] == 1).sum()),
+              "held_out_pairs": [list(p) for p in UNSEEN],
               "paraphrase_templates": PARAPHRASES, "train_templates": TRAIN_TEMPLATES,
+              "place_train_templates": PLACE_TEMPLATES, "place_paraphrase_templates": PLACE_PARAPHRASES,
+              "place_fixtures": PLACE_FIXTURES, "place_release_m": RELEASE,
               "expert_eval": expert_ev, "total_s": round(time.perf_counter() - t_start, 1),
               "fusions": results, "torch": torch.__version__}
     (args.out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -860,20 +1109,26 @@ def _fails(ev: dict[str, Any]) -> str:
     return "; ".join(parts) or "none"
 
 
+def _row(e: dict[str, Any]) -> str:
+    return f"{_pct(e['seen'])} | {_pct(e['held_out'])} | {_pct(e['paraphrase'])} | {_fails(e)}"
+
+
 def report_md(r: dict[str, Any]) -> str:
     n = r["eval_episodes_per_set"]
+    tasks = r.get("tasks", ["pick"])
     lines = [
         "# Reference VLA policy: training report",
         "",
-        f"Generated by `tools/train_reference_policy.py` (seed {r['seed']}, {r['episodes']} demo episodes = "
-        f"{r['demo_samples']} samples, {r['epochs']} epochs of behaviour cloning, then {r['dagger_rounds']} "
-        f"DAgger rounds of {r['dagger_episodes']} policy rollouts + {r['dagger_epochs']} fine-tuning epochs "
-        f"each; torch {r['torch']}, CPU, {r['threads']} threads, {r['total_s'] / 60:.1f} min in all).",
+        f"Generated by `tools/train_reference_policy.py` (seed {r['seed']}; {r['episodes']} pick + "
+        f"{r['place_episodes']} place demo episodes = {r['demo_samples']} samples ({r['demo_place_samples']} "
+        f"place); {r['epochs']} epochs of behaviour cloning, then {r['dagger_rounds']} DAgger rounds of "
+        f"{r['dagger_episodes']} policy rollouts ({r['dagger_place_frac']:.0%} place scenes) + "
+        f"{r['dagger_epochs']} fine-tuning epochs each; torch {r['torch']}, CPU, {r['threads']} threads, "
+        f"{r['total_s'] / 60:.1f} min in all).",
         f"Shipped: **{r['chosen']}** fusion (`model.onnx`; INT8 variant `model.int8.onnx`; PyTorch twin "
-        "`model.pt2`, card variants `int8` and `torch`). Chosen by the sum of the three success rates, "
-        "then seen, then the shorter mean completion time (s, per set: "
-        + ", ".join(f"{f} {'/'.join(str(e['mean_time_s']) for e in v['eval_fp32'].values())}"
-                    for f, v in r["fusions"].items()) + ").",
+        "`model.pt2`, card variants `int8` and `torch`). One multi-task policy: **pick** and **place**. "
+        "Chosen by the sum of the success rates of all six sets and of the async pick check (below), "
+        "then the seen sets, then the shorter mean completion time.",
         "",
         "Fusions: *early* = concatenation of image, instruction and state features; *late* = per-modality "
         "heads (image + state, instruction) summed; *xattn* = cross-attention: the instruction + state "
@@ -882,38 +1137,65 @@ def report_md(r: dict[str, Any]) -> str:
         "features; *film* = the instruction modulates the CNN's channels. The gripper is trained as a "
         "classifier (BCE on a logit; output P(closed) = 2 sigmoid - 1 in the card's normalised units).",
         "",
+        "Tasks (the same interface: camera, instruction tokens, state = (believed target - ee, gripper "
+        "closed, holding), 8x4 action chunks):",
+        "",
+        "- *pick*: random surface, target + 0-3 distractors; the target is the object's believed position; "
+        "instructions like `pick up the red cup`.",
+        f"- *place*: the robot holds an object (random colour/type) near a fixture (one of "
+        f"{', '.join(r['place_fixtures'])}; surfaces `on`, open containers `in`) with 0-3 other objects "
+        "on/in it; the target is the first free slot there (what the leaf's detection reports, "
+        f"`world.slot_on`); the expert moves over it, descends to {r['place_release_m']} m above it, opens, "
+        "backs off. Instructions like `put the red cup on the kitchen table` / `... in the sink`. "
+        "Success: the leaf (`task=\"place\"`) ends with the object on/in that fixture.",
+        "",
         "Closed-loop success of the `VLAPolicy` leaf (detect → reach-in → policy, safety chain and gate "
-        f"in the loop, ONNX Runtime CPU, lockstep, inline runner) over {n} seeded episodes per set: "
-        "random surface, target + 0-3 distractors, arm at home. *seen* = colour/type pairs used in "
-        "training; *held-out* = pairs never shown (each colour and type was); *paraphrase* = "
-        "instruction templates never shown. The *scripted expert* row runs the expert's chunk "
-        "(from the state, exact target) through the same leaf on the same scenes: the ceiling.",
+        f"in the loop, ONNX Runtime CPU, lockstep, inline runner) over {n} seeded episodes per set, arm at "
+        "home: *seen* = colour/type pairs used in training; *held-out* = pairs never shown (each colour "
+        "and type was); *paraphrase* = instruction templates never shown. The *scripted expert* row runs "
+        "the expert's chunk (from the state, exact target) through the same leaf on the same scenes: the "
+        "ceiling.",
         "",
-        "| fusion | seen | held-out | paraphrase | failures | p50 / p95 latency (ms) | params | "
-        "final xyz loss | gripper BCE | train s |",
-        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for f, v in r["fusions"].items():
-        e, t = v["eval_fp32"], v["train"]
-        lines.append(f"| {f} | {_pct(e['seen'])} | {_pct(e['held_out'])} | {_pct(e['paraphrase'])} | "
-                     f"{_fails(e)} | {v['latency_fp32']['p50_ms']:.2f} / {v['latency_fp32']['p95_ms']:.2f} | "
-                     f"{t['params']} | {t['loss'][-1]:.4f} | {t['grip_bce'][-1]:.4f} | {t['train_s']} |")
-    x = r["expert_eval"]
-    lines.append(f"| scripted expert | {_pct(x['seen'])} | {_pct(x['held_out'])} | {_pct(x['paraphrase'])} | "
-                 f"{_fails(x)} | - | - | - | - | - |")
+    for task in tasks:
+        lines += [
+            f"**{task}**",
+            "",
+            "| fusion | seen | held-out | paraphrase | failures | p50 / p95 latency (ms) | params | "
+            "final xyz loss | gripper BCE | train s |",
+            "|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for f, v in r["fusions"].items():
+            e, t = v["eval_fp32"][task], v["train"]
+            lines.append(f"| {f} | {_row(e)} | {v['latency_fp32']['p50_ms']:.2f} / "
+                         f"{v['latency_fp32']['p95_ms']:.2f} | {t['params']} | {t['loss'][-1]:.4f} | "
+                         f"{t['grip_bce'][-1]:.4f} | {t['train_s']} |")
+        lines.append(f"| scripted expert | {_row(r['expert_eval'][task])} | - | - | - | - | - |")
+        lines.append("")
     b = r["fusions"][r["chosen"]]
-    e8, e32 = b["eval_int8"], b["eval_fp32"]
     lines += [
+        "Mean completion time (s; seen / held-out / paraphrase): "
+        + "; ".join(f"{f} " + ", ".join(f"{t} " + "/".join(str(e["mean_time_s"])
+                                                          for e in v["eval_fp32"][t].values())
+                                         for t in tasks) for f, v in r["fusions"].items()) + ".",
         "",
-        "DAgger (per fusion): the policy's own grasp rate on fresh training scenes before each round, "
-        "and the labelled states it added.",
+        f"Async pick check ({n} seen scenes, arm at a random pose near the target, the executor of "
+        f"`tools/bench_vla_tasks.py`: chunks land {ASYNC_LATENCY_S} s after the request, latency "
+        f"forecast, a request when {ASYNC_THRESHOLD} of 8 actions are left; this is how the leaf runs the "
+        "policy in real time): "
+        + "; ".join(f"{f} {v['eval_async']['success']:.0%} ({v['eval_async']['mean_time_s']} s)"
+                    for f, v in r["fusions"].items() if "eval_async" in v) + ".",
+        "",
+        "DAgger (per fusion): the policy's own success rate on fresh training scenes before each round "
+        "(pick / place), and the labelled states it added.",
         "",
         "| fusion | " + " | ".join(f"round {i + 1}" for i in range(r["dagger_rounds"]))
         + " | samples in all |",
         "|---|" + "---|" * r["dagger_rounds"] + "---|",
     ]
     for f, v in r["fusions"].items():
-        cells = [f"{d['policy_success']:.0%} (+{d['new_samples']})" for d in v["train"]["dagger"]]
+        cells = ["/".join(f"{d['policy_success'].get(t, 0):.0%}" for t in tasks) + f" (+{d['new_samples']})"
+                 for d in v["train"]["dagger"]]
         lines.append(f"| {f} | " + " | ".join(cells) + f" | {v['train']['samples']} |")
     tw = b["twin"]
     lines += [
@@ -921,14 +1203,15 @@ def report_md(r: dict[str, Any]) -> str:
         f"INT8 (dynamic, QInt8 weights) vs FP32, {r['chosen']} fusion (latency: one `infer` at batch 1, "
         "including pre/post-processing, 1 intra-op thread):",
         "",
-        "| variant | seen | held-out | paraphrase | failures | p50 ms | p95 ms | size KB |",
-        "|---|---|---|---|---|---|---|---|",
-        f"| fp32 | {_pct(e32['seen'])} | {_pct(e32['held_out'])} | {_pct(e32['paraphrase'])} | "
-        f"{_fails(e32)} | "
-        f"{b['latency_fp32']['p50_ms']} | {b['latency_fp32']['p95_ms']} | {b['size_kb']} |",
-        f"| int8 | {_pct(e8['seen'])} | {_pct(e8['held_out'])} | {_pct(e8['paraphrase'])} | "
-        f"{_fails(e8)} | "
-        f"{b['latency_int8']['p50_ms']} | {b['latency_int8']['p95_ms']} | {b['size_int8_kb']} |",
+        "| variant | task | seen | held-out | paraphrase | failures | p50 ms | p95 ms | size KB |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, ev, lat, size in (("fp32", b["eval_fp32"], b["latency_fp32"], b["size_kb"]),
+                                ("int8", b["eval_int8"], b["latency_int8"], b["size_int8_kb"])):
+        for task in tasks:
+            lines.append(f"| {name} | {task} | {_row(ev[task])} | {lat['p50_ms']} | {lat['p95_ms']} | "
+                         f"{size} |")
+    lines += [
         "",
         f"INT8 is {b['size_kb'] / b['size_int8_kb']:.1f}x smaller; its p50 latency is "
         f"{b['latency_int8']['p50_ms'] / b['latency_fp32']['p50_ms']:.2f}x FP32's"
@@ -942,15 +1225,18 @@ def report_md(r: dict[str, Any]) -> str:
         f"p50 {b['latency_torch']['p50_ms']} ms, p95 {b['latency_torch']['p95_ms']} ms.",
         "",
         "Failure reasons and the failed episode indices per set are in `report.json`. Targets: >= 95 % "
-        "seen, >= 85 % held-out.",
+        "seen, >= 85 % held-out, for each task.",
         "",
         "Honest caveats: the proprioceptive state carries the robot's *believed* target position "
-        "(from its own detection); in the simulator that belief is exact at test time, so the "
+        "(from its own detection); in the simulator that belief is exact at test time, so for pick the "
         "image and instruction mostly matter for the last centimetres (training perturbs the belief "
         f"by N(0, {r['belief_noise_train_m']} m) per episode to force that). Object types are only told "
-        "apart by size in the camera, so the language mostly picks the colour. With "
-        f"{n} episodes per set one episode is {1 / n:.0%}; a scene the scripted expert fails (e.g. the "
-        "target beyond the arm's reach where the base had to stop) counts as a failure for every fusion.",
+        "apart by size in the camera, so the language mostly picks the colour. For place the target is "
+        "a free slot and any release within the fixture's rectangle and the release height counts, so "
+        "the state does most of the work; the task is told apart by the holding bit and the verb (a pick "
+        "ends as soon as the object is held, so pick data never shows holding = 1). With "
+        f"{n} episodes per set one episode is {1 / n:.0%}; a scene the scripted expert fails counts as a "
+        "failure for every fusion.",
         "",
     ]
     return "\n".join(lines)

@@ -38,7 +38,7 @@ def test_live_view_renders_the_tree_and_statuses_change(browser, tmp_path):
         page.wait_for_selector(".node", timeout=15000)
         page.wait_for_function("window.__viewer.state.tick > 5", timeout=15000)
         n = page.locator(".node").count()
-        assert n == 79  # every behaviour of the compiled tree
+        assert n == 97  # every behaviour of the compiled tree (VLA pick and place)
         first = _statuses(page)
         deadline = time.monotonic() + 20
         changed: list[str] = []

@@ -121,3 +121,65 @@ def test_shipped_torch_twin_matches_onnx():
         a, b = ort_eng.infer(obs), tw.infer(obs)
         np.testing.assert_allclose(b.actions, a.actions, atol=1e-4)
         assert abs(a.confidence - b.confidence) <= 1e-4
+
+
+# -- place ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fixture", ["kitchen_table", "sink"])
+def test_place_expert_releases_the_object_on_the_target(fixture):
+    rng = np.random.default_rng(11)
+    ep = trp.make_place_scene(rng, trp.SEEN, trp.PLACE_TEMPLATES, arm_random=True, base_range=(0.35, 0.72),
+                              fixtures=[fixture])
+    w = ep.world
+    assert ep.task == "place" and ep.entity == fixture and w.held == ep.target and w.gripper_closed
+    assert ep.relation == ("in" if fixture == "sink" else "on")
+    assert f" {ep.relation} the {fixture.replace('_', ' ')}" in ep.instruction
+    assert np.allclose(ep.goal, w.slot_on(fixture, ep.target))  # what the leaf's detection reports
+    rows = trp.demo(ep, rng)
+    assert rows is not None
+    assert w.held is None and w.objects[ep.target].location == fixture
+    assert w.objects[ep.target].relation == ep.relation
+
+
+def test_place_labels_are_well_formed():
+    rng = np.random.default_rng(4)
+    ep = trp.make_place_scene(rng, trp.SEEN, trp.PLACE_TEMPLATES, arm_random=False, base_range=(0.35, 0.72))
+    rows = trp.demo(ep, rng)
+    assert rows is not None and len(rows) > 3
+    for img, st, label in rows:
+        assert img.shape == (trp.IMG, trp.IMG, 3) and st.shape == (trp.SDIM,)
+        assert st[3] == 1.0 and st[4] == 1.0  # closed and holding until the release
+        assert label.shape == (trp.CHUNK, trp.ADIM) and np.isfinite(label).all()
+        assert np.abs(label[:, :3]).max() <= trp.STEP + 1e-6
+        g = label[:, 3]
+        assert set(np.unique(g)) <= {0.0, 1.0} and (np.diff(g) <= 0).all()  # closed ... then open
+    first, last = rows[0][2], rows[-1][2]
+    assert first[0, 3] == 1.0  # no letting go on the way
+    assert last[0, 3] == 0.0 and (last[1:, 2] > 0).all()  # opens there, then backs off upwards
+    st = rows[-1][1]
+    assert abs(-st[2] - trp.RELEASE) <= 0.02 and np.hypot(st[0], st[1]) <= 0.02  # at the release
+    chunk = trp.expert_chunk(rows[0][1], "place")  # the state-only oracle agrees on the start
+    assert chunk.shape == (trp.CHUNK, trp.ADIM) and chunk[0, 3] == 1.0
+
+
+def test_rollout_with_the_expert_engine_places_and_labels_every_state():
+    card = trp.make_card("early", NORM, 0, {}, 0.0, {})
+    rng = np.random.default_rng(6)
+    ep = trp.make_place_scene(rng, trp.SEEN, trp.PLACE_TEMPLATES, arm_random=True, base_range=(0.35, 0.72))
+    rows, ok = trp.rollout(ep, trp.ExpertEngine(card))
+    assert ok and rows and ep.world.objects[ep.target].location == ep.fixture
+    assert all(st[4] == 1.0 for _, st, _ in rows)
+    assert rows[-1][2][0, 3] == 0.0  # the last state's label opens the jaws
+
+
+def test_shipped_model_places_in_closed_loop_through_the_leaf():
+    card = load_card(SHIPPED / "model.card.yaml")
+    if "place" not in card.provenance.notes:
+        pytest.skip("the shipped model is pick only")
+    eng = load_engine(SHIPPED / "model.onnx", "onnxruntime")
+    rng = np.random.default_rng(2024)
+    ep = trp.make_place_scene(rng, trp.SEEN, trp.PLACE_TEMPLATES, arm_random=False, base_range=None)
+    res = trp.run_leaf_episode(ep, eng)
+    assert res["ok"], res
+    assert ep.world.held is None and ep.world.objects[ep.target].location == ep.fixture

@@ -255,6 +255,7 @@ def test_async_stale_chunk_is_anchored_at_the_observation_pose(reference_engine)
     try:
         for _ in range(50):  # look + reach until the policy's first observation is in flight
             leaf.tick_once()
+            leaf.runner.queue_threshold = 0.5  # no second request when this chunk lands (5 left)
             deadline = time.monotonic() + 1.0
             while leaf.phase == "policy" and not eng.seen and time.monotonic() < deadline:
                 time.sleep(0.005)
@@ -398,3 +399,31 @@ def test_place_on_the_floor_compiles_to_the_scripted_place(reference_engine):
     tree = compile_plan(plan, backend.entities(), vla=True)
     assert not any(isinstance(n, VLAPolicy) and n.task == "place" for n in tree.root.iterate())
     assert validate(tree.root) == []
+
+
+def test_engine_torch_runs_the_shipped_twin(reference_engine):
+    """``--engine torch`` with the shipped ONNX path loads the card's PyTorch twin and answers
+    as ONNX Runtime does."""
+    pytest.importorskip("torch")
+    from inference.contract import Observation
+
+    eng = setup_engine("torch")
+    assert eng.info["provider"] == "torch-cpu-eager" and eng.info["model"].endswith("model.pt2")
+    rng = np.random.default_rng(4)
+    obs = Observation({"wrist": rng.integers(0, 256, (96, 96, 3), dtype=np.uint8)}, "pick up the red cup",
+                      rng.normal(0, 0.1, 5).astype(np.float32), 0.0)
+    np.testing.assert_allclose(eng.engine.infer(obs).actions, reference_engine.infer(obs).actions, atol=1e-4)
+
+
+def test_reach_in_that_stalls_far_from_the_target_fails_not_reachable(reference_engine):
+    """A base that stops moving (blocked, wheels slipping) more than REACH_GIVE_UP from the target
+    fails the leaf with NOT_REACHABLE instead of starting the policy out of its domain."""
+    h = make_harness()
+    h.world.x -= 1.5  # well out of the arm's reach
+    h.ctx.ports.motion.command_base = lambda v, w: True  # accepted, but the base never moves
+    leaf = VLAPolicy("vla", "red_cup")
+    leaf._test_setup = {"vla_engine": ScriptedEngine(reference_engine.card, [np.zeros((8, 4), np.float32)]),
+                        "vla_mode": "inline"}
+    assert h.run(leaf, max_ticks=40).value == "FAILURE"
+    assert leaf.reason is Reason.NOT_REACHABLE and "stalled" in leaf.feedback_message
+    assert leaf.counts["observations"] == 0  # the policy never ran
