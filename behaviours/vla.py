@@ -502,11 +502,12 @@ class VLAPolicy(ContextBound):
         if state.holding() is not None and not self._hold_load():
             return self._stop_fail(ctx.ports.motion.last_rejection or Reason.PORT_ERROR,
                                    "the held load's torques were refused", release=True)
-        if self.task == "place" and state.holding() is None and not self._succeeded():
+        done = self._succeeded()
+        if not done and self.task == "place" and state.holding() is None:
             where = state.location_of(self._held) if self._held else None
             return self._stop_fail(Reason.PLACE_FAILED, f"released {self._held} off {self.entity} "
                                    f"(it is now at {where or 'an unknown place'})")
-        if self._succeeded():
+        if done:
             ee = state.ee_position()
             ctx.ports.motion.command_ee_target((ee[0], ee[1], ee[2] + LIFT_HEIGHT))
             self.feedback_message = f"{self.task} {self.entity}: done"

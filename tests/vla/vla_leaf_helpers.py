@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _p in (ROOT, ROOT / "tools"):  # tools/: the training tool's scripted experts
+    if str(_p) not in sys.path:
+        sys.path.insert(0, str(_p))
 
 from behaviours.context import RunContext  # noqa: E402
 from behaviours.limits import LimitStack  # noqa: E402
@@ -103,12 +104,12 @@ class ScriptedEngine:
 
 
 class PlaceOracle:
-    """A scripted place policy on the card's interface (state = target - ee, closed, holding):
-    over the spot, down to a release height above it, open, back off. Proves the leaf's place
-    task (look → reach → policy → released on the target) independently of a trained model."""
+    """The training tool's scripted place expert as an engine on the card's interface (state =
+    target - ee, closed, holding): over the spot, down to the release height, open, back off.
+    Proves the leaf's place task (look → reach → policy → released on the target)
+    independently of a trained model; ``open_at_once``: a bad policy that lets go at once."""
 
     provider = "test"
-    STEP, TOL, RELEASE, HOVER = 0.04, 0.012, 0.06, 0.12
 
     def __init__(self, card, open_at_once: bool = False) -> None:
         self.card = card
@@ -117,30 +118,13 @@ class PlaceOracle:
         self.calls = 0
 
     def infer(self, obs):
+        from train_reference_policy import expert_chunk
+
         self.calls += 1
-        rel = obs.state[:3].astype(np.float64) + np.array([0.0, 0.0, self.RELEASE])
-        closed, holding = bool(obs.state[3] > 0.5), bool(obs.state[4] > 0.5)
-        out = []
-        for _ in range(self.card.outputs.action.chunk):
-            a = np.zeros(4)
-            if not (closed and holding):
-                a[2] = self.STEP / 2  # released: stay open, back off upwards
-            elif self.open_at_once:
-                closed = False  # a bad policy: lets go wherever it is
-            else:
-                a[3] = 1.0
-                n = float(np.hypot(rel[0], rel[1]))
-                if n > self.TOL:  # over the spot, at hover height
-                    a[:2] = rel[:2] * min(1.0, self.STEP / n)
-                    a[2] = np.clip(rel[2] + self.HOVER, -self.STEP, self.STEP)
-                elif rel[2] < -self.TOL:  # down to the release height
-                    a[:2], a[2] = rel[:2], max(rel[2], -self.STEP)
-                else:  # there: open
-                    a[:3], a[3] = rel, 0.0
-                    closed = False
-            rel = rel - a[:3]
-            out.append(a)
-        return ActionChunk(np.asarray(out, np.float32), obs.stamp, 1.0, self.name, 0.0)
+        chunk = expert_chunk(obs.state, "place")
+        if self.open_at_once:
+            chunk[:, :3], chunk[:, 3] = 0.0, 0.0
+        return ActionChunk(chunk, obs.stamp, 1.0, self.name, 0.0)
 
     def close(self) -> None:
         pass
