@@ -152,6 +152,10 @@ class RobotStatePort(Protocol):
 
     def is_on(self, fixture: str) -> bool: ...
 
+    def is_dirty(self, fixture: str) -> bool:
+        """True while the robot sees dirt left on a surface (what a wipe is judged by)."""
+        ...
+
     def is_visible(self, entity: str) -> bool: ...
 
     def holding_torques(self) -> list[float]:

@@ -1,7 +1,8 @@
 """The VLA leaf: a vision-language-action policy does the fine phase of a manipulation.
 
 One :class:`VLAPolicy` runs a policy with an instruction until a success condition read through
-the state port holds (``pick``: the object is held) or its time limit passes. It never blocks a
+the state port holds (``pick``: the object is held; ``place``: it is on/in the fixture; ``wipe``:
+the surface is no longer dirty) or its time limit passes. It never blocks a
 tick (DESIGN.md "Leaves never block a tick"):
 
 ``initialise()``
@@ -53,7 +54,7 @@ Status = py_trees.common.Status
 STATE_NAMES = ("target_dx", "target_dy", "target_dz", "gripper_closed", "holding")
 #: What it outputs per step: an end-effector displacement (m) and the gripper (1 = closed).
 ACTION_NAMES = ("dx", "dy", "dz", "gripper")
-TASKS = ("pick", "place")
+TASKS = ("pick", "place", "wipe")
 #: Beyond this horizontal distance from the base the leaf first drives the base closer.
 REACH_RANGE = 0.72
 REACH_SPEED = 0.15  # m/s while reaching in
@@ -81,6 +82,8 @@ def instruction_for(task: str, entity: str, held: str | None = None, relation: s
     """Default instruction text: ``pick up the blue bottle`` from ``blue_bottle``; ``put the red
     cup in the sink`` for a place into ``sink`` while holding ``red_cup``."""
     words = entity.replace("_", " ")
+    if task == "wipe":
+        return f"wipe the {words}"
     if task == "place":
         what = f"the {held.replace('_', ' ')}" if held else "it"
         return f"put {what} {'in' if relation == 'in' else 'on'} the {words}"
@@ -235,7 +238,8 @@ class VLAPolicy(ContextBound):
         relation: str = "on",
     ) -> None:
         super().__init__(name)
-        self.entity = entity  # pick: the object; place: the fixture to put the held object on/in
+        self.entity = entity  # pick: the object; place: the fixture to put the held object on/in;
+        # wipe: the surface to wipe clean
         self.task = task
         self.relation = relation
         self._explicit_instruction = bool(instruction)
@@ -416,10 +420,30 @@ class VLAPolicy(ContextBound):
             return Status.RUNNING
         res = h.result
         pos = res.data.get("position") if res is not None else None
+        if self.task == "wipe" and h.status is ActionStatus.SUCCEEDED and res is not None:
+            return self._look_dirt(res.data)
         if h.status is not ActionStatus.SUCCEEDED or not pos:
             reason = res.reason if res is not None and res.reason is not Reason.NONE else Reason.NOT_FOUND
             return self.fail(reason, res.message if res is not None else "not found")
         self._target = (float(pos[0]), float(pos[1]), float(pos[2]))
+        self.phase = "reach"
+        return self._reach()
+
+    def _look_dirt(self, data: dict[str, Any]) -> Status:
+        """Wipe: the target is the centre of the dirt the detection reports on the surface's
+        top; a surface the robot sees no dirt on is already clean (success at once)."""
+        dirt = data.get("dirt")
+        centre = dirt.get("centre") if isinstance(dirt, dict) else None
+        if not centre:
+            if not data.get("position"):
+                return self.fail(Reason.INVALID_TARGET, f"{self.entity} is not a surface to wipe")
+            if not self.ctx.ports.state.is_dirty(self.entity):
+                self.feedback_message = f"{self.entity} is already clean"
+                self.ctx.record("vla_done", self.name, task=self.task, entity=self.entity, t=0.0,
+                                note="already clean")
+                return Status.SUCCESS
+            return self.fail(Reason.NOT_FOUND, f"no dirt seen on {self.entity}")
+        self._target = (float(centre[0]), float(centre[1]), float(centre[2]))
         self.phase = "reach"
         return self._reach()
 
@@ -514,7 +538,7 @@ class VLAPolicy(ContextBound):
             ctx.record("vla_done", self.name, task=self.task, entity=self.entity,
                        t=round(now - self._start, 3))
             return Status.SUCCESS
-        if self._gripper_closed and state.holding() is None:
+        if self.task == "pick" and self._gripper_closed and state.holding() is None:
             self._closed_since = now if self._closed_since is None else self._closed_since
             if now - self._closed_since > GRASP_GIVE_UP_S and state.holding() is None:
                 return self._stop_fail(Reason.GRASP_FAILED, f"the gripper closed on nothing "
@@ -590,6 +614,8 @@ class VLAPolicy(ContextBound):
         if self.task == "place":
             return (self._held is not None and state.holding() is None
                     and state.location_of(self._held) == self.entity)
+        if self.task == "wipe":
+            return not state.is_dirty(self.entity)
         return False
 
     def _hold_load(self) -> bool:

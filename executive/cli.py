@@ -36,6 +36,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--rate", type=float, default=10.0, help="tick rate in Hz (default 10)")
     run.add_argument("--faults", default="", help="e.g. grasp_slip=0.3,blocked_path=0.2")
     run.add_argument("--max-time", type=float, default=1800.0, help="sim-time budget in s")
+    run.add_argument("--dirty", default="", metavar="SURFACES",
+                     help="simulated world: put dirt on these surfaces first (comma list), e.g. "
+                          "kitchen_table,counter: what a wipe removes")
     run.add_argument("--answer", help="answer to a clarification question")
     run.add_argument("--json", action="store_true", help="last stdout line: one JSON object")
     run.add_argument("--trace", type=Path, help="write the per-tick status trace to this file")
@@ -158,6 +161,9 @@ def _run(args: argparse.Namespace) -> int:
         config = RunConfig(clock=args.clock, rate_hz=args.rate, max_sim_time_s=args.max_time,
                            keep_trace_lines=args.trace is not None)
         backend = _world(args.seed, args.faults, args.rate)
+        for fid in (f.strip() for f in args.dirty.split(",")):
+            if fid:
+                backend.world.soil(fid)
     except ValueError as e:
         raise BadInput(str(e)) from e
     if args.tree is not None:

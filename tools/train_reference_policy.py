@@ -1,13 +1,18 @@
-"""Train, export and evaluate the reference VLA policy, pick + place (CPU, ~15 min on 2 cores; not a test).
+"""Train, export and evaluate the reference VLA policy: pick, place, wipe (CPU, ~24 min; not a test).
 
     .venv/bin/python tools/train_reference_policy.py                # early, late, xattn; ship the best
     .venv/bin/python tools/train_reference_policy.py --fusions early --episodes 400 --place-episodes 300 \
         --epochs 10 --dagger-rounds 1 --dagger-episodes 150 --eval-episodes 20 \
         --out /tmp/trp --work /tmp/trp_work                            # a quick try (~2.5 min)
 
-One multi-task policy: **pick** (the target is the object) and **place** (the robot holds an
+One multi-task policy: **pick** (the target is the object), **place** (the robot holds an
 object; the target is the free slot on/in a fixture that the leaf's detection reports,
-``world.slot_on``). The task is told apart by the instruction's verb and the holding bit.
+``world.slot_on``) and **wipe** (a surface with dirt spots, ``executive.sim.dirt``; the target is
+the dirt's centre the detection reports, which spots are left only the camera shows; the expert
+heads for the soft-nearest spot in contact, 1 cm above the top). The task is told apart by the
+instruction's verb, the holding bit and what the camera sees. Held-out sets: colour/type pairs
+(pick, place), surfaces never wiped (wipe). Word noise (``--word-noise``) drops or swaps every
+word but the colours and types.
 
 1. **Demonstrations** from a scripted expert in the simulated world: a random surface, a target
    object of random colour and type plus 0-3 distractors at random spots on it, the base within
@@ -35,7 +40,9 @@ object; the target is the free slot on/in a fixture that the leaf's detection re
    (``inline``: a new chunk every 4 steps, each action through the safety chain) on fresh
    training scenes; every visited state is labelled with the expert's chunk from that state
    (rolled forward with the expert on a copy of the world); the data are aggregated and the
-   policy fine-tuned on all of it. Pick and place scenes (``--dagger-place-frac`` of them place).
+   policy fine-tuned on all of it. Pick, place and wipe scenes (``--dagger-place-frac``,
+   ``--dagger-wipe-frac``), plus ``--dagger-async-episodes`` real-time-style pick rollouts
+   (:func:`rollout_async`: frames lag the forecast state, as in the leaf's async mode).
 4. **Export** ONNX (opset 17, legacy exporter) + card (``inference.card`` format) + dynamic INT8
    variant + a PyTorch twin ``model.pt2`` (``torch.export``; card variant ``torch``), checked
    against the ONNX model.
@@ -96,7 +103,23 @@ PLACE_PARAPHRASES = ["leave the {c} {t} {on} the {f}", "could you drop the {t} {
                      "i want the {c} {t} {on} the {f} please", "rest the {t} that is {c} {on} the {f}"]
 RELEASE = 0.05  # m above the place slot where the place expert opens the jaws
 PLACE_HOVER = 0.10  # m above the release point while moving over it
-TASKS = ("pick", "place")
+# wipe: a surface with a patch of dirt spots (executive.sim.dirt); the target is the dirt's
+# centre as the detection reports it; held-out = surfaces never wiped in training
+WIPE_SURFACES = ["counter", "stove", "kitchen_table", "coffee_table", "shelf", "bed", "sofa"]
+WIPE_HELD_OUT = ["desk", "nightstand"]
+WIPE_TEMPLATES = ["wipe the {f}", "clean the {f}", "wipe down the {f}", "wipe the {f} clean"]
+WIPE_PARAPHRASES = ["could you clean up the {f}", "please scrub the {f}",
+                    "the {f} is dirty, wipe it", "get the dirt off the {f}"]
+WIPE_HEIGHT = 0.01  # m above the top: the hand in contact (sim.dirt.CONTACT_BAND)
+#: The wipe expert heads for the softmax-weighted spot (weights exp(-d^2 / 2 WIPE_SOFT^2)): the
+#: nearest one in effect, but a label that varies smoothly with the hand's position, which a
+#: regressed policy can fit (a hard arg-min jumps between spots and the fit averages them).
+WIPE_SOFT = 0.02
+#: Wipe scenes: objects stand at least this far (m) from every spot (sim.dirt.CLEARANCE for a
+#: default patch), and the base as far as WIPE_BASE_MAX from the dirt's centre (a reach-in that
+#: stalls at the fixture's edge: the leaf starts the policy up to REACH_GIVE_UP away).
+WIPE_CLEARANCE, WIPE_BASE_MAX = 0.12, 0.85
+TASKS = ("pick", "place", "wipe")
 
 
 def held_out_pairs() -> set[tuple[str, str]]:
@@ -135,16 +158,21 @@ class Episode:
 
     @property
     def entity(self) -> str:
-        """What the leaf is given: the object (pick) or the fixture (place)."""
-        return self.fixture if self.task == "place" else self.target
+        """What the leaf is given: the object (pick) or the fixture (place, wipe)."""
+        return self.fixture if self.task in ("place", "wipe") else self.target
+
+
+def _bare_world(rng: np.random.Generator, fixtures: list[str]) -> tuple[SimWorld, str]:
+    """A seeded world with no objects, and the fixture a scene is built on (drawn from ``fixtures``)."""
+    w = SimWorld(seed=int(rng.integers(1 << 30)))
+    w.objects.clear()
+    w.belief.clear()
+    return w, fixtures[int(rng.integers(len(fixtures)))]
 
 
 def make_scene(rng: np.random.Generator, combos: list[tuple[str, str]], templates: list[str],
                *, belief_noise: float, arm_random: bool, base_range: tuple[float, float] | None) -> Episode:
-    w = SimWorld(seed=int(rng.integers(1 << 30)))
-    w.objects.clear()
-    w.belief.clear()
-    fid = SURFACES[int(rng.integers(len(SURFACES)))]
+    w, fid = _bare_world(rng, SURFACES)
     f = w.scene.fixtures[fid]
     x0, y0, x1, y1 = f.rect
     m = 0.07
@@ -192,11 +220,7 @@ def make_place_scene(rng: np.random.Generator, combos: list[tuple[str, str]], te
     """The robot holds an object of a random colour/type (as after a pick) near a fixture
     (a surface or an open container) with 0-3 other objects on/in it; the goal is the first free
     slot there (``world.slot_on``, what the leaf's detection reports)."""
-    w = SimWorld(seed=int(rng.integers(1 << 30)))
-    w.objects.clear()
-    w.belief.clear()
-    fixtures = fixtures or PLACE_FIXTURES
-    fid = fixtures[int(rng.integers(len(fixtures)))]
+    w, fid = _bare_world(rng, fixtures or PLACE_FIXTURES)
     f = w.scene.fixtures[fid]
     relation = "in" if f.container else "on"
     z = f.height * 0.5 if f.container else f.height
@@ -248,9 +272,64 @@ def make_place_scene(rng: np.random.Generator, combos: list[tuple[str, str]], te
     return Episode(w, "held", text, np.zeros(3), task="place", fixture=fid, relation=relation, goal=goal)
 
 
+def make_wipe_scene(rng: np.random.Generator, surfaces: list[str], templates: list[str], *,
+                    belief_noise: float, arm_random: bool, base_range: tuple[float, float] | None
+                    ) -> Episode:
+    """A surface with a patch of dirt spots (``SimWorld.soil``: 5-10 spots round a random centre)
+    and 0-3 objects standing ``WIPE_CLEARANCE`` clear of it; the goal is the dirt's centre on the
+    top (what the leaf's detection reports), perturbed by the per-episode belief bias. Given a
+    ``base_range``, its upper end is widened to ``WIPE_BASE_MAX``."""
+    w, fid = _bare_world(rng, surfaces)
+    f = w.scene.fixtures[fid]
+    x0, y0, x1, y1 = f.rect
+    m = min(0.15, (x1 - x0) / 2 - 0.01, (y1 - y0) / 2 - 0.01)
+    for _ in range(30):  # a centre the base can come within arm's range of (not mid-bed)
+        cx, cy = float(rng.uniform(x0 + m, x1 - m)), float(rng.uniform(y0 + m, y1 - m))
+        pose = w.grid.approach_point(cx, cy, near=f.rect)
+        if pose is not None and math.hypot(pose[0] - cx, pose[1] - cy) <= 0.8:
+            break
+    patch = w.soil(fid, centre=(cx, cy), record=False)
+    spots = patch.remaining()
+    for k in range(int(rng.integers(0, 4))):
+        px, py = float(rng.uniform(x0 + 0.07, x1 - 0.07)), float(rng.uniform(y0 + 0.07, y1 - 0.07))
+        if float(np.hypot(*(spots - (px, py)).T).min()) < WIPE_CLEARANCE:
+            continue
+        dc = COLOUR_NAMES[int(rng.integers(len(COLOUR_NAMES)))]
+        dt = list(TYPES)[int(rng.integers(len(TYPES)))]
+        w.objects[f"other{k}"] = ObjectState(f"other{k}", dt, dc, TYPES[dt], 0.3, fid, "on", px, py, f.height)
+        w.belief[f"other{k}"] = fid
+    c = patch.centre()
+    assert c is not None
+    goal = np.array([c[0], c[1], f.height])
+    pose = w.grid.approach_point(c[0], c[1], near=f.rect)
+    assert pose is not None
+    bx, by = pose[0], pose[1]
+    d = math.hypot(bx - c[0], by - c[1])
+    if base_range is not None:  # on the line from the dirt to the approach point, or beyond it
+        want = float(rng.uniform(base_range[0], max(base_range[1], WIPE_BASE_MAX)))
+        fx, fy = c[0] + (bx - c[0]) * want / d, c[1] + (by - c[1]) * want / d
+        if want > d and w.grid.collides(fx, fy, w.scene.robot.radius):
+            want = d
+            fx, fy = bx, by
+        bx, by = fx, fy
+    w.x, w.y, w.theta = bx, by, math.atan2(c[1] - by, c[0] - bx) + float(rng.uniform(-0.5, 0.5))
+    if arm_random:
+        off = (rng.uniform(-0.25, 0.25), rng.uniform(-0.25, 0.25), rng.uniform(0.03, 0.35))
+        w.q = w.ik((c[0] + off[0], c[1] + off[1], f.height + off[2]))
+    text = templates[int(rng.integers(len(templates)))].format(f=fid.replace("_", " "))
+    bias = np.zeros(3)
+    bias[:2] = rng.normal(0.0, belief_noise, 2)
+    return Episode(w, fid, text, bias, task="wipe", fixture=fid, goal=goal)
+
+
 def make_task_scene(task: str, rng: np.random.Generator, combos: list[tuple[str, str]],
                     templates: list[str], *, belief_noise: float, arm_random: bool,
-                    base_range: tuple[float, float] | None) -> Episode:
+                    base_range: tuple[float, float] | None, surfaces: list[str] | None = None) -> Episode:
+    """A scene for ``task``; wipe scenes draw their surface from ``surfaces`` (default: the
+    training ones), the others their colour/type from ``combos``."""
+    if task == "wipe":
+        return make_wipe_scene(rng, surfaces or WIPE_SURFACES, templates, belief_noise=belief_noise,
+                               arm_random=arm_random, base_range=base_range)
     if task == "place":
         return make_place_scene(rng, combos, templates, arm_random=arm_random, base_range=base_range)
     return make_scene(rng, combos, templates, belief_noise=belief_noise, arm_random=arm_random,
@@ -300,6 +379,29 @@ def expert(ee: np.ndarray, grasp: np.ndarray, closed: bool, holding: bool) -> np
     return a
 
 
+def wipe_expert(ee: np.ndarray, spots: np.ndarray, top: float) -> np.ndarray:
+    """The scripted wipe expert: the hand down to contact height (``WIPE_HEIGHT`` above the
+    top) while it heads for the (soft) nearest spot left (the world's truth, ``spots`` (M, 2));
+    the wiper takes each spot as it passes; when none is left, up. The jaws stay open."""
+    a = np.zeros(ADIM, np.float32)
+    if len(spots) == 0:
+        a[2] = STEP / 2
+        return a
+    d = spots - ee[:2]
+    d2 = (d * d).sum(1)
+    w = np.exp(-(d2 - d2.min()) / (2 * WIPE_SOFT**2))  # soft nearest: smooth in ee, sharp in effect
+    v = (w[:, None] * d).sum(0) / w.sum()
+    n = float(np.hypot(*v))
+    a[:2] = v * min(1.0, STEP / n) if n > 1e-9 else 0.0
+    a[2] = np.clip(top + WIPE_HEIGHT - ee[2], -STEP, STEP)
+    return a
+
+
+def spots_left(w: SimWorld, fid: str) -> np.ndarray:
+    st = w.fixtures[fid]
+    return st.dirt.remaining() if st.dirt is not None else np.zeros((0, 2))
+
+
 def expert_chunk(state: np.ndarray, task: str = "pick") -> np.ndarray:
     """The expert's chunk from the state alone (believed target exact, perfect tracking):
     the oracle engine of the tests and benchmarks. ``place``: the place expert; opening the
@@ -333,6 +435,8 @@ def render(w: SimWorld, cam: Any) -> np.ndarray:
 def demo(ep: Episode, rng: np.random.Generator, max_steps: int = 60) -> list[tuple] | None:
     if ep.task == "place":
         return demo_place(ep, rng, max_steps)
+    if ep.task == "wipe":
+        return demo_wipe(ep, rng)
     w = ep.world
     o = w.objects[ep.target]
     grasp = np.array([o.x, o.y, o.z + GRASP_HEIGHT])
@@ -345,10 +449,11 @@ def demo(ep: Episode, rng: np.random.Generator, max_steps: int = 60) -> list[tup
 
 
 def _expert_rows(w: SimWorld, rng: np.random.Generator, believed: np.ndarray, closed: bool,
-                 act_of: Any, holding: Any, stop_when: bool, max_steps: int) -> list[tuple]:
-    """Run the expert ``act_of(ee, closed)`` until ``holding()`` is ``stop_when``: (frame,
-    state, action) per step; 30 % of the executed actions are perturbed so the demonstrations
-    visit off-expert states."""
+                 act_of: Any, holding: Any, stop_when: bool, max_steps: int, done: Any = None
+                 ) -> list[tuple]:
+    """Run the expert ``act_of(ee, closed)`` until ``holding()`` is ``stop_when`` (or, given
+    ``done``, until ``done()``): (frame, state, action) per step; 30 % of the executed actions
+    are perturbed so the demonstrations visit off-expert states."""
     from executive.sim.camera import CameraRenderer
     from executive.sim.world import Actuators
 
@@ -357,7 +462,7 @@ def _expert_rows(w: SimWorld, rng: np.random.Generator, believed: np.ndarray, cl
     for _ in range(max_steps):
         ee = np.asarray(w.fk())
         held = bool(holding())
-        if held == stop_when:
+        if (done() if done is not None else held == stop_when):
             break
         a = act_of(ee, closed)
         rows.append((render(w, cam), make_state(believed, ee, closed, held), a))
@@ -393,6 +498,20 @@ def demo_place(ep: Episode, rng: np.random.Generator, max_steps: int = 60) -> li
     return _with_tail(rows, place_expert(np.asarray(w.fk()), release, False, False))
 
 
+def demo_wipe(ep: Episode, rng: np.random.Generator, max_steps: int = 120) -> list[tuple] | None:
+    """A wipe demonstration: rows until the surface is clean; None if it is not. The label
+    tails are the expert lifting the hand off."""
+    w, fid = ep.world, ep.fixture
+    assert ep.goal is not None
+    top = float(ep.goal[2])
+    rows = _expert_rows(w, rng, ep.goal + ep.bias, False,
+                        lambda ee, closed: wipe_expert(ee, spots_left(w, fid), top),
+                        lambda: w.held is not None, True, max_steps, done=lambda: not w.fixtures[fid].dirty)
+    if w.fixtures[fid].dirty:
+        return None
+    return _with_tail(rows, wipe_expert(np.asarray(w.fk()), np.zeros((0, 2)), top))
+
+
 def _collect(items: Any, run: Any) -> tuple[dict[str, np.ndarray], dict[str, list[int]]]:
     """Rows of (image, state, label) per episode -> arrays. ``items`` yields tuples whose first
     element is the :class:`Episode`; ``run(*item)`` gives (rows, ok). Also returns, per task,
@@ -419,9 +538,10 @@ def _collect(items: Any, run: Any) -> tuple[dict[str, np.ndarray], dict[str, lis
              "actions": np.stack(acts).astype(np.float32), "task": np.asarray(task_ids, np.int8)}, tally)
 
 
-def dataset(n: int, seed: int, belief_noise: float, n_place: int = 0) -> dict[str, np.ndarray]:
+def dataset(n: int, seed: int, belief_noise: float, n_place: int = 0, n_wipe: int = 0
+            ) -> dict[str, np.ndarray]:
     """``n`` pick demonstrations (seeded as before: the same pick data) + ``n_place`` place
-    demonstrations (their own seed)."""
+    + ``n_wipe`` wipe demonstrations (each with their own seed)."""
     def episodes():
         rng = np.random.default_rng(seed)
         for _ in range(n):
@@ -433,6 +553,11 @@ def dataset(n: int, seed: int, belief_noise: float, n_place: int = 0) -> dict[st
             ep = make_place_scene(prng, SEEN, PLACE_TEMPLATES, arm_random=bool(prng.random() < 0.5),
                                   base_range=(0.35, 0.72))
             yield ep, prng
+        wrng = np.random.default_rng(seed + 4242)
+        for _ in range(n_wipe):
+            ep = make_wipe_scene(wrng, WIPE_SURFACES, WIPE_TEMPLATES, belief_noise=belief_noise,
+                                 arm_random=bool(wrng.random() < 0.5), base_range=(0.35, 0.72))
+            yield ep, wrng
 
     def run(ep: Episode, rng: np.random.Generator) -> tuple[list[tuple], bool]:
         rows = demo(ep, rng)
@@ -460,7 +585,9 @@ def expert_label(w: SimWorld, target: str, grasp: np.ndarray, closed: bool, task
     out = []
     for _ in range(CHUNK):
         ee = np.asarray(g.fk())
-        if task == "place":
+        if task == "wipe":  # target: the surface; grasp: the dirt's centre on its top
+            a = wipe_expert(ee, spots_left(g, target), float(grasp[2]))
+        elif task == "place":
             a = place_expert(ee, grasp, closed, g.held == target)
         else:
             a = expert(ee, grasp, closed, g.held == target)
@@ -485,8 +612,13 @@ def rollout(ep: Episode, engine: Any, *, max_steps: int = 60) -> tuple[list[tupl
 
     w, act = ep.world, Actuators(ep.world)
     cam = CameraRenderer(w)
-    place = ep.task == "place"
-    if place:
+    place, wipe = ep.task == "place", ep.task == "wipe"
+    label_target = ep.fixture if wipe else ep.target
+    if wipe:
+        assert ep.goal is not None
+        grasp, believed = ep.goal, ep.goal + ep.bias
+        max_steps = max(max_steps, 120)
+    elif place:
         assert ep.goal is not None
         grasp = ep.goal + np.array([0.0, 0.0, RELEASE])  # the release point
         believed = ep.goal + ep.bias
@@ -500,11 +632,12 @@ def rollout(ep: Episode, engine: Any, *, max_steps: int = 60) -> tuple[list[tupl
     rows: list[tuple] = []
     for _ in range(max_steps):
         ee = np.asarray(w.fk())
-        if (w.held is None) if place else (w.held == ep.target):
+        if (not w.fixtures[ep.fixture].dirty) if wipe else \
+                (w.held is None) if place else (w.held == ep.target):
             break
         st = make_state(believed, ee, closed, w.held == ep.target)
         full = cam.image()
-        rows.append((render_from(full), st, expert_label(w, ep.target, grasp, closed, ep.task)))
+        rows.append((render_from(full), st, expert_label(w, label_target, grasp, closed, ep.task)))
         if plan is None or k >= CHUNK // 2:
             plan, k = engine.infer(Observation({"wrist": full}, ep.instruction, st, w.t)).actions, 0
         a = plan[k]
@@ -517,26 +650,108 @@ def rollout(ep: Episode, engine: Any, *, max_steps: int = 60) -> tuple[list[tupl
                 closed = want
                 act.command_gripper(closed)
         w.step()
+    if wipe:
+        return rows, not w.fixtures[ep.fixture].dirty
     if place:
         return rows, w.held is None and w.objects[ep.target].location == ep.fixture
     return rows, w.held == ep.target
 
 
-def dagger_data(engine: Any, n: int, seed: int, belief_noise: float, place_frac: float = 0.0
-                ) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+TRAIN_TEMPLATES_OF = {"pick": TRAIN_TEMPLATES, "place": PLACE_TEMPLATES, "wipe": WIPE_TEMPLATES}
+
+
+def dagger_data(engine: Any, n: int, seed: int, belief_noise: float, place_frac: float = 0.0,
+                wipe_frac: float = 0.0) -> tuple[dict[str, np.ndarray], dict[str, float]]:
     """``n`` closed-loop rollouts of the policy on fresh training scenes (a ``place_frac`` share
-    of them place scenes), expert-labelled. Returns the data and the policy's success per task."""
+    of them place scenes, ``wipe_frac`` wipe scenes), expert-labelled. Returns the data and the
+    policy's success per task."""
     rng = np.random.default_rng(seed)
 
     def episodes():
         for _ in range(n):
-            task = "place" if rng.random() < place_frac else "pick"
-            yield (make_task_scene(task, rng, SEEN, PLACE_TEMPLATES if task == "place" else TRAIN_TEMPLATES,
+            u = rng.random()
+            task = "place" if u < place_frac else "wipe" if u < place_frac + wipe_frac else "pick"
+            yield (make_task_scene(task, rng, SEEN, TRAIN_TEMPLATES_OF[task],
                                    belief_noise=belief_noise, arm_random=bool(rng.random() < 0.5),
                                    base_range=(0.35, 0.72)),)
 
     data, tally = _collect(episodes(), lambda ep: rollout(ep, engine))
     return data, {t: round(ok / k, 3) for t, (ok, k, _) in tally.items() if k}
+
+
+def rollout_async(ep: Episode, engine: Any, *, max_steps: int = 60) -> tuple[list[tuple], bool]:
+    """A pick run the way the leaf runs the policy in real time (the executor of
+    ``tools/bench_vla_tasks.py``: a chunk lands ``ASYNC_LATENCY_S`` after its request, a request
+    when ``ASYNC_THRESHOLD`` actions are left, conditioned on the pose the committed plan reaches
+    when the answer lands: the latency forecast). Every step is labelled as such a request would
+    be: the frame *now* with the forecast pose's state, and the expert's chunk from that pose
+    (:func:`expert_chunk`, exact target). Inline rollouts never show the policy a frame that lags
+    its state; in real time every request does. Returns (rows, the target was grasped)."""
+    from behaviours.vla import anchor_chunk
+    from executive.sim.camera import CameraRenderer
+    from executive.sim.world import Actuators
+    from inference.contract import Observation
+    from inference.safety_chain import SafetyChain, SafetyConfig
+
+    w, act = ep.world, Actuators(ep.world)
+    cam = CameraRenderer(w)
+    o = w.objects[ep.target]
+    base = np.array([o.x, o.y, o.z])
+    believed = base + ep.bias
+    chain = SafetyChain(SafetyConfig.from_card(engine.card, max_rate=[0.04, 0.04, 0.04, 1.0],
+                                               max_age=10.0, min_confidence=0.0))
+    lag = round(ASYNC_LATENCY_S / w.dt)
+    plan: np.ndarray | None = None
+    plan_t0, closed = 0, False
+    pending: tuple[int, np.ndarray, int] | None = None
+    rows: list[tuple] = []
+    for now in range(max_steps):
+        if w.held == ep.target:
+            break
+        ee = np.asarray(w.fk())
+        if pending is not None and now >= pending[0]:
+            plan, plan_t0, pending = pending[1], pending[2], None
+        if plan is not None:
+            j = min(now + lag - 1 - plan_t0, len(plan) - 1)
+            start, c = plan[j, :3].astype(np.float64), bool(plan[j, 3] > 0.5)
+        else:
+            start, c = ee, closed
+        full = cam.image()
+        st = make_state(believed, start, c, False)
+        rows.append((render_from(full), st, expert_chunk(make_state(base, start, c, False), "pick")))
+        left = 0 if plan is None else len(plan) - (now - plan_t0)
+        if pending is None and left <= ASYNC_THRESHOLD:
+            chunk = engine.infer(Observation({"wrist": full}, ep.instruction, st, w.t)).actions
+            pending = (now + lag, anchor_chunk(chunk, start), now + lag if plan is not None else now)
+        if plan is None:
+            act.stop()
+            w.step()
+            continue
+        tgt = plan[min(now - plan_t0, len(plan) - 1)]
+        r = chain.check(np.concatenate([tgt[:3] - ee, tgt[3:]]).astype(np.float32), now=w.t, stamp=w.t,
+                        confidence=1.0, state=ee)
+        if r.ok:
+            act.command_ee_target(tuple(ee + r.action[:3]))
+            if bool(r.action[3] > 0.5) != closed:
+                closed = bool(r.action[3] > 0.5)
+                act.command_gripper(closed)
+        w.step()
+    return rows, w.held == ep.target
+
+
+def async_dagger_data(engine: Any, n: int, seed: int, belief_noise: float
+                      ) -> tuple[dict[str, np.ndarray], float]:
+    """``n`` real-time-style pick rollouts (:func:`rollout_async`) on fresh training scenes."""
+    rng = np.random.default_rng(seed)
+
+    def episodes():
+        for _ in range(n):
+            yield (make_scene(rng, SEEN, TRAIN_TEMPLATES, belief_noise=belief_noise,
+                              arm_random=bool(rng.random() < 0.5), base_range=(0.35, 0.72)),)
+
+    data, tally = _collect(episodes(), lambda ep: rollout_async(ep, engine))
+    ok, k, _ = tally["pick"]
+    return data, round(ok / max(k, 1), 3)
 
 
 def concat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -669,10 +884,38 @@ def action_stats(data: dict[str, np.ndarray]) -> dict[str, list[float]]:
     return {"mean": [float(v) for v in mean], "std": [float(v) for v in std]}
 
 
+def _word_ids(words: list[str]) -> set[int]:
+    from inference.contract import HashTokenizer
+
+    tok = HashTokenizer(VOCAB, MAX_LEN)
+    return {int(i) for w in words for i in tok.encode(w.replace("_", " ")) if i}
+
+
+def protected_words() -> np.ndarray:
+    """Token ids word noise never touches: the colours and object types (what a pick needs)."""
+    return np.array(sorted(_word_ids(COLOUR_NAMES + list(TYPES))), np.int64)
+
+
+def word_noise_pool() -> np.ndarray:
+    """Token ids a noised instruction may draw from: the whole vocabulary except padding, the
+    held-out wipe surfaces' words (noise never shows them in a wipe context) and the protected
+    colour/type words."""
+    banned = _word_ids(WIPE_HELD_OUT) | set(protected_words().tolist())
+    return np.array([i for i in range(1, VOCAB) if i not in banned], np.int64)
+
+
 def train(fusion: str, data: dict[str, np.ndarray], *, epochs: int, seed: int, norm: dict[str, list[float]],
-          model: Any = None, lr: float = 2e-3, grip_weight: float = 1.0, tag: str = "") -> tuple[Any, dict]:
+          model: Any = None, lr: float = 2e-3, grip_weight: float = 1.0, tag: str = "",
+          word_noise: float = 0.0) -> tuple[Any, dict]:
     """Train (or, given ``model``, fine-tune) on ``data``: smooth-L1 on the normalised dx, dy, dz,
-    BCE on the gripper logit, BCE on the confidence (1 on real frames, 0 on noise frames)."""
+    BCE on the gripper logit, BCE on the confidence (1 on real frames, 0 on noise frames).
+
+    ``word_noise``: every word but the colours and object types is dropped with this probability,
+    or as often swapped for a random token, in every task's samples: the policy must not hang on a
+    surface's name it has not seen in that task (a wipe of the never-wiped nightstand hovered at
+    the pick's grasp height without it), and, the noise being the same in every task, an unknown
+    word says nothing about the task (noise on place/wipe samples only made the unknown verbs of
+    pick paraphrases read as a wipe: 2 % paraphrase pick success)."""
     import torch
     from torch.nn import functional as nnf
 
@@ -693,6 +936,9 @@ def train(fusion: str, data: dict[str, np.ndarray], *, epochs: int, seed: int, n
     y_cont = (acts[:, :, :3] - torch.from_numpy(mean[:3])) / torch.from_numpy(std[:3])
     y_grip = (acts[:, :, 3] > 0.5).float()
     s_noise = torch.tensor([0.004, 0.004, 0.004, 0.0, 0.0])
+    keep = torch.from_numpy(protected_words())
+    pool = torch.from_numpy(word_noise_pool())
+    gen = torch.Generator().manual_seed(seed)
     t0 = time.perf_counter()
     losses, grip_losses = [], []
     for ep in range(epochs):
@@ -702,12 +948,19 @@ def train(fusion: str, data: dict[str, np.ndarray], *, epochs: int, seed: int, n
             idx = perm[i : i + bs]
             img = to_input(x_img[idx])
             st = x_st[idx] + torch.randn(len(idx), SDIM) * s_noise
-            cont, grip, conf = model.heads(img, x_tok[idx], st)
+            tok = x_tok[idx]
+            if word_noise > 0:
+                u = torch.rand(tok.shape, generator=gen)
+                hit = (tok != 0) & ~torch.isin(tok, keep)
+                swap = pool[torch.randint(len(pool), tok.shape, generator=gen)]
+                tok = torch.where(hit & (u < word_noise), torch.zeros_like(tok),
+                                  torch.where(hit & (u < 2 * word_noise), swap, tok))
+            cont, grip, conf = model.heads(img, tok, st)
             lx = nnf.smooth_l1_loss(cont, y_cont[idx], beta=0.1)
             lg = nnf.binary_cross_entropy_with_logits(grip, y_grip[idx])
             q = max(1, len(idx) // 4)  # corrupted frames -> low confidence
             noise = torch.rand(q, 3, IMG, IMG) * 4.0 - 2.0
-            _, _, conf_bad = model.heads(noise, x_tok[idx][:q], st[:q])
+            _, _, conf_bad = model.heads(noise, tok[:q], st[:q])
             lc = (nnf.binary_cross_entropy_with_logits(conf, torch.ones_like(conf))
                   + nnf.binary_cross_entropy_with_logits(conf_bad, torch.zeros_like(conf_bad)))
             opt.zero_grad()
@@ -735,7 +988,7 @@ def make_card(fusion: str, norm: dict[str, list[float]], seed: int, metrics: dic
 
     return parse_card({
         "name": "reference-vla",
-        "version": "1.2.0",
+        "version": "1.3.0",
         "min_opset": 17,
         "inputs": {
             "images": [{"name": "wrist", "size": [IMG, IMG], "layout": "CHW", "dtype": "float32",
@@ -760,7 +1013,8 @@ def make_card(fusion: str, norm: dict[str, list[float]], seed: int, metrics: dic
                      f"state: {', '.join(STATE_NAMES)} (believed target - ee, m); training belief "
                      f"noise {belief_noise} m; gripper output = P(closed) (a classifier); tasks: pick "
                      f"(target = the object), place (target = the free slot on/in the fixture; "
-                     f"holding = 1; opens {RELEASE} m above it)",
+                     f"holding = 1; opens {RELEASE} m above it), wipe (target = the centre of the "
+                     f"dirt on the surface's top; the hand in contact {WIPE_HEIGHT} m above it)",
         },
         "variants": variants,
     })
@@ -838,6 +1092,8 @@ def run_leaf_episode(ep: Episode, engine: Any, *, max_ticks: int = 300) -> dict[
     ports = backend.bind(gate)
     ctx = RunContext(ports=ports, limits=limits, clock=backend.now, gate=gate)
     leaf = VLAPolicy("vla", ep.entity, ep.task, ep.instruction, time_limit=25.0, relation=ep.relation)
+    if isinstance(engine, ExpertEngine):
+        engine.episode = ep
     leaf.setup(context=ctx, vla_engine=engine, vla_mode="inline")
     status = None
     t0 = backend.now()
@@ -847,7 +1103,9 @@ def run_leaf_episode(ep: Episode, engine: Any, *, max_ticks: int = 300) -> dict[
         if status.value in ("SUCCESS", "FAILURE"):
             break
         backend.step(0.1)
-    if ep.task == "place":
+    if ep.task == "wipe":
+        done = not ep.world.fixtures[ep.fixture].dirty
+    elif ep.task == "place":
         done = ep.world.held is None and ep.world.objects[ep.target].location == ep.fixture
     else:
         done = ep.world.held == ep.target
@@ -859,33 +1117,44 @@ def run_leaf_episode(ep: Episode, engine: Any, *, max_ticks: int = 300) -> dict[
 class ExpertEngine:
     """The scripted expert as an engine (state -> :func:`expert_chunk`): the ceiling of the
     evaluation scenes through the same leaf (a scene it fails is out of reach for any policy).
-    Multi-task as the policy is: holding (a pick is over once it holds) -> the place expert."""
+    Multi-task as the policy is: holding (a pick is over once it holds) -> the place expert. A
+    wipe needs the dirt left, which the state does not carry: for a wipe ``episode`` (set per
+    episode) the chunk is :func:`expert_label` on its world, which is the world now (inline)."""
 
     name = "scripted-expert"
     provider = "python"
 
     def __init__(self, card: Any) -> None:
         self.card = card
+        self.episode: Episode | None = None
 
     def infer(self, obs: Any) -> Any:
         from inference.contract import ActionChunk
 
         st = np.asarray(obs.state)
-        return ActionChunk(expert_chunk(st, "place" if st[4] > 0.5 else "pick"), obs.stamp, 1.0,
-                           self.name, 0.0)
+        ep = self.episode
+        if ep is not None and ep.task == "wipe":
+            assert ep.goal is not None
+            acts = expert_label(ep.world, ep.fixture, ep.goal, bool(st[3] > 0.5), "wipe")
+        else:
+            acts = expert_chunk(st, "place" if st[4] > 0.5 else "pick")
+        return ActionChunk(acts, obs.stamp, 1.0, self.name, 0.0)
 
 
 def evaluate(engine: Any, n: int, seed: int, task: str = "pick") -> dict[str, Any]:
     """``n`` seeded leaf episodes per set (seen / held-out colour-type pairs / paraphrases)."""
-    place = task == "place"
-    train, para = (PLACE_TEMPLATES, PLACE_PARAPHRASES) if place else (TRAIN_TEMPLATES, PARAPHRASES)
-    sets = {"seen": (SEEN, train), "held_out": (UNSEEN, train), "paraphrase": (SEEN, para)}
-    base = seed + (104729 if task == "place" else 0)
+    train, para = {"place": (PLACE_TEMPLATES, PLACE_PARAPHRASES),
+                   "wipe": (WIPE_TEMPLATES, WIPE_PARAPHRASES)}.get(task, (TRAIN_TEMPLATES, PARAPHRASES))
+    # wipe: held-out = surfaces never wiped in training; pick/place: colour/type pairs
+    sets = {"seen": (SEEN, train, WIPE_SURFACES), "held_out": (UNSEEN, train, WIPE_HELD_OUT),
+            "paraphrase": (SEEN, para, WIPE_SURFACES)}
+    base = seed + {"place": 104729, "wipe": 224737}.get(task, 0)
     out: dict[str, Any] = {}
-    for i, (k, (combos, templates)) in enumerate(sets.items()):
+    for i, (k, (combos, templates, surfaces)) in enumerate(sets.items()):
         rng = np.random.default_rng(base + 7919 * i)
         res = [run_leaf_episode(make_task_scene(task, rng, combos, templates, belief_noise=0.0,
-                                                arm_random=False, base_range=None), engine)
+                                                arm_random=False, base_range=None, surfaces=surfaces),
+                                engine)
                for _ in range(n)]
         ok = [r["ok"] for r in res]
         fails: dict[str, int] = {}
@@ -960,7 +1229,7 @@ def fit_fusion(fusion: str, demos: dict[str, np.ndarray], norm: dict[str, list[f
 
     t0 = time.perf_counter()
     model, st = train(fusion, demos, epochs=args.epochs, seed=args.seed, norm=norm, lr=args.lr,
-                      grip_weight=args.grip_weight)
+                      grip_weight=args.grip_weight, word_noise=args.word_noise)
     info: dict[str, Any] = {"bc": st, "dagger": []}
     data = demos
     card = make_card(fusion, norm, args.seed, {}, args.belief_noise, {})
@@ -968,19 +1237,26 @@ def fit_fusion(fusion: str, demos: dict[str, np.ndarray], norm: dict[str, list[f
         t1 = time.perf_counter()
         eng = TorchEngine(card, model, name=f"{fusion}-dagger{r}")
         new, rate = dagger_data(eng, args.dagger_episodes, args.seed + 5003 * (r + 1), args.belief_noise,
-                                args.dagger_place_frac)
+                                args.dagger_place_frac, args.dagger_wipe_frac)
         data = concat(data, new)
+        n_async, rate_async = 0, None
+        if args.dagger_async_episodes:
+            extra, rate_async = async_dagger_data(eng, args.dagger_async_episodes,
+                                                  args.seed + 7001 * (r + 1), args.belief_noise)
+            data, n_async = concat(data, extra), len(extra["actions"])
         print(f"  [{fusion}] DAgger round {r + 1}: policy success on {args.dagger_episodes} training "
-              f"scenes {rate}; +{len(new['actions'])} labelled states -> {len(data['actions'])}",
-              flush=True)
+              f"scenes {rate} (real-time pick {rate_async}); +{len(new['actions'])} + {n_async} "
+              f"labelled states -> {len(data['actions'])}", flush=True)
         collect_s = round(time.perf_counter() - t1, 1)
         model, st = train(fusion, data, epochs=args.dagger_epochs, seed=args.seed + r + 1, norm=norm,
                           model=model, lr=args.dagger_lr, grip_weight=args.grip_weight,
-                          tag=f" dagger {r + 1}")
+                          tag=f" dagger {r + 1}", word_noise=args.word_noise)
         info["dagger"].append({"round": r + 1, "episodes": args.dagger_episodes,
-                               "policy_success": rate,
+                               "policy_success": rate, "async_pick_success": rate_async,
+                               "new_async_samples": n_async,
                                "new_samples": len(new["actions"]), "samples": len(data["actions"]),
                                "new_place_samples": int((new["task"] == 1).sum()),
+                               "new_wipe_samples": int((new["task"] == 2).sum()),
                                "collect_s": collect_s, **st})
     last = info["dagger"][-1] if info["dagger"] else st
     info.update(params=st["params"], loss=last["loss"], grip_bce=last["grip_bce"],
@@ -993,17 +1269,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fusions", default="early,late,xattn", help=f"comma list of {', '.join(FUSIONS)}")
     ap.add_argument("--episodes", type=int, default=800, help="pick demonstration episodes")
     ap.add_argument("--place-episodes", type=int, default=600, help="place demonstration episodes")
+    ap.add_argument("--wipe-episodes", type=int, default=500, help="wipe demonstration episodes")
     ap.add_argument("--epochs", type=int, default=15)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--grip-weight", type=float, default=1.0, help="weight of the gripper BCE")
-    ap.add_argument("--dagger-rounds", type=int, default=2)
-    ap.add_argument("--dagger-episodes", type=int, default=360, help="policy rollouts per DAgger round")
-    ap.add_argument("--dagger-place-frac", type=float, default=1 / 3,
+    ap.add_argument("--dagger-rounds", type=int, default=3)
+    ap.add_argument("--dagger-episodes", type=int, default=400, help="policy rollouts per DAgger round")
+    ap.add_argument("--dagger-place-frac", type=float, default=0.25,
                     help="share of place scenes among the DAgger rollouts")
+    ap.add_argument("--dagger-wipe-frac", type=float, default=0.4,
+                    help="share of wipe scenes among the DAgger rollouts")
+    ap.add_argument("--dagger-async-episodes", type=int, default=150,
+                    help="real-time-style pick rollouts per DAgger round (frames lag the forecast state)")
     ap.add_argument("--dagger-epochs", type=int, default=4, help="fine-tuning epochs per DAgger round")
     ap.add_argument("--dagger-lr", type=float, default=1e-3)
     ap.add_argument("--eval-episodes", type=int, default=50)
     ap.add_argument("--belief-noise", type=float, default=0.01)
+    ap.add_argument("--word-noise", type=float, default=0.15,
+                    help="P(drop a word) = P(swap it for a random token); colours and types are kept")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", type=Path, default=OUT)
@@ -1020,12 +1303,13 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(args.threads)
     t_start = time.perf_counter()
-    cache = args.work / f"data_e{args.episodes}_p{args.place_episodes}_s{args.seed}_n{args.belief_noise}.npz"
+    cache = args.work / (f"data_e{args.episodes}_p{args.place_episodes}_w{args.wipe_episodes}_s{args.seed}"
+                         f"_n{args.belief_noise}.npz")
     if cache.exists():
         with np.load(cache) as z:
             demos = {k: z[k] for k in z.files}
     else:
-        demos = dataset(args.episodes, args.seed, args.belief_noise, args.place_episodes)
+        demos = dataset(args.episodes, args.seed, args.belief_noise, args.place_episodes, args.wipe_episodes)
         cache.parent.mkdir(parents=True, exist_ok=True)
         np.savez_compressed(cache, **demos)
     norm = action_stats(demos)
@@ -1080,15 +1364,20 @@ def main(argv: list[str] | None = None) -> int:
     dump_card(card.model_copy(update={"provenance": prov}), args.out / "model.card.yaml")
     report = {"chosen": best, "seed": args.seed, "episodes": args.episodes,
               "place_episodes": args.place_episodes, "dagger_place_frac": round(args.dagger_place_frac, 3),
+              "wipe_episodes": args.wipe_episodes, "dagger_wipe_frac": round(args.dagger_wipe_frac, 3),
               "epochs": args.epochs, "tasks": list(TASKS),
               "dagger_rounds": args.dagger_rounds, "dagger_episodes": args.dagger_episodes,
               "dagger_epochs": args.dagger_epochs, "grip_weight": args.grip_weight, "threads": args.threads,
+              "word_noise": args.word_noise, "dagger_async_episodes": args.dagger_async_episodes,
               "belief_noise_train_m": args.belief_noise, "eval_episodes_per_set": args.eval_episodes,
               "demo_samples": len(demos["actions"]), "demo_place_samples": int((demos["task"] == 1).sum()),
               "held_out_pairs": [list(p) for p in UNSEEN],
               "paraphrase_templates": PARAPHRASES, "train_templates": TRAIN_TEMPLATES,
               "place_train_templates": PLACE_TEMPLATES, "place_paraphrase_templates": PLACE_PARAPHRASES,
               "place_fixtures": PLACE_FIXTURES, "place_release_m": RELEASE,
+              "demo_wipe_samples": int((demos["task"] == 2).sum()),
+              "wipe_surfaces": WIPE_SURFACES, "wipe_held_out_surfaces": WIPE_HELD_OUT,
+              "wipe_train_templates": WIPE_TEMPLATES, "wipe_paraphrase_templates": WIPE_PARAPHRASES,
               "expert_eval": expert_ev, "total_s": round(time.perf_counter() - t_start, 1),
               "fusions": results, "torch": torch.__version__}
     (args.out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
@@ -1120,15 +1409,20 @@ def report_md(r: dict[str, Any]) -> str:
         "# Reference VLA policy: training report",
         "",
         f"Generated by `tools/train_reference_policy.py` (seed {r['seed']}; {r['episodes']} pick + "
-        f"{r['place_episodes']} place demo episodes = {r['demo_samples']} samples ({r['demo_place_samples']} "
-        f"place); {r['epochs']} epochs of behaviour cloning, then {r['dagger_rounds']} DAgger rounds of "
-        f"{r['dagger_episodes']} policy rollouts ({r['dagger_place_frac']:.0%} place scenes) + "
+        f"{r['place_episodes']} place + {r.get('wipe_episodes', 0)} wipe demo episodes = {r['demo_samples']} "
+        f"samples ({r['demo_place_samples']} place, {r.get('demo_wipe_samples', 0)} wipe); {r['epochs']} "
+        f"epochs of behaviour cloning, then {r['dagger_rounds']} DAgger rounds of "
+        f"{r['dagger_episodes']} policy rollouts ({r['dagger_place_frac']:.0%} place, "
+        f"{r.get('dagger_wipe_frac', 0):.0%} wipe scenes) + "
         f"{r['dagger_epochs']} fine-tuning epochs each; torch {r['torch']}, CPU, {r['threads']} threads, "
         f"{r['total_s'] / 60:.1f} min in all).",
         f"Shipped: **{r['chosen']}** fusion (`model.onnx`; INT8 variant `model.int8.onnx`; PyTorch twin "
-        "`model.pt2`, card variants `int8` and `torch`). One multi-task policy: **pick** and **place**. "
-        "Chosen by the sum of the success rates of all six sets and of the async pick check (below), "
-        "then the seen sets, then the shorter mean completion time.",
+        "`model.pt2`, card variants `int8` and `torch`). One multi-task policy: "
+        + ", ".join(f"**{t}**" for t in tasks) + f". Chosen by the sum of the success rates of all "
+        f"{3 * len(tasks)} sets and of the async pick check (below), then the seen sets, then the shorter "
+        "mean completion time. Language noise: every word but the colours and object types was dropped "
+        f"with p = {r.get('word_noise', 0)} and swapped for a random token with the same p (never a "
+        "held-out wipe surface's word).",
         "",
         "Fusions: *early* = concatenation of image, instruction and state features; *late* = per-modality "
         "heads (image + state, instruction) summed; *xattn* = cross-attention: the instruction + state "
@@ -1148,6 +1442,13 @@ def report_md(r: dict[str, Any]) -> str:
         f"`world.slot_on`); the expert moves over it, descends to {r['place_release_m']} m above it, opens, "
         "backs off. Instructions like `put the red cup on the kitchen table` / `... in the sink`. "
         "Success: the leaf (`task=\"place\"`) ends with the object on/in that fixture.",
+        f"- *wipe*: a surface (training: {', '.join(r.get('wipe_surfaces', []))}) with a patch of 5-10 dirt "
+        "spots (`executive.sim.dirt`: a hand in contact with the top takes the spots within 5 cm; the camera "
+        "draws those left) and 0-2 objects clear of it; the target is the dirt's centre as the detection "
+        "reports it, so *which* spots are left is only in the image. The expert heads for the (soft) "
+        "nearest spot left at contact height, 1 cm above the top. Instructions like `wipe the counter`. "
+        "Success: no spot left (the state port's `is_dirty` turns false). Its *held-out* set is surfaces "
+        f"never wiped in training ({', '.join(r.get('wipe_held_out_surfaces', []))}).",
         "",
         "Closed-loop success of the `VLAPolicy` leaf (detect → reach-in → policy, safety chain and gate "
         f"in the loop, ONNX Runtime CPU, lockstep, inline runner) over {n} seeded episodes per set, arm at "
@@ -1187,15 +1488,22 @@ def report_md(r: dict[str, Any]) -> str:
                     for f, v in r["fusions"].items() if "eval_async" in v) + ".",
         "",
         "DAgger (per fusion): the policy's own success rate on fresh training scenes before each round "
-        "(pick / place), and the labelled states it added.",
+        f"({' / '.join(tasks)}; in brackets: on {r.get('dagger_async_episodes', 0)} real-time-style pick "
+        "rollouts, the async executor above with every step labelled as a request would be: the frame "
+        "now, the forecast pose's state, the expert's chunk from that pose) and the labelled states it "
+        "added (inline + real-time).",
         "",
         "| fusion | " + " | ".join(f"round {i + 1}" for i in range(r["dagger_rounds"]))
         + " | samples in all |",
         "|---|" + "---|" * r["dagger_rounds"] + "---|",
     ]
     for f, v in r["fusions"].items():
-        cells = ["/".join(f"{d['policy_success'].get(t, 0):.0%}" for t in tasks) + f" (+{d['new_samples']})"
-                 for d in v["train"]["dagger"]]
+        cells = []
+        for d in v["train"]["dagger"]:
+            rt = d.get("async_pick_success")
+            cells.append("/".join(f"{d['policy_success'].get(t, 0):.0%}" for t in tasks)
+                         + (f" [{rt:.0%}]" if rt is not None else "") + f" (+{d['new_samples']}"
+                         + (f" + {d['new_async_samples']}" if d.get("new_async_samples") else "") + ")")
         lines.append(f"| {f} | " + " | ".join(cells) + f" | {v['train']['samples']} |")
     tw = b["twin"]
     lines += [
@@ -1234,7 +1542,13 @@ def report_md(r: dict[str, Any]) -> str:
         "apart by size in the camera, so the language mostly picks the colour. For place the target is "
         "a free slot and any release within the fixture's rectangle and the release height counts, so "
         "the state does most of the work; the task is told apart by the holding bit and the verb (a pick "
-        "ends as soon as the object is held, so pick data never shows holding = 1). With "
+        "ends as soon as the object is held, so pick data never shows holding = 1). For wipe the state "
+        "carries only the dirt's centre as detected before the policy starts (it is not updated as spots "
+        "go), so which spots are left, and where, comes from the image alone; contact is kinematic (the "
+        "hand within 2.5 cm above the top; no force model), the spots are drawn in a colour no object or "
+        "surface has, and the wipe task is told from pick by the verb and the dirt in view (both have "
+        "holding = 0). Without the word noise a wipe of a never-wiped surface failed on its unseen name "
+        "(60 % held-out in a trial run). With "
         f"{n} episodes per set one episode is {1 / n:.0%}; a scene the scripted expert fails counts as a "
         "failure for every fusion.",
         "",

@@ -288,6 +288,9 @@ class RosRobot:
     def is_on(self, fixture: str) -> bool:
         return fixture in self.b.world.get("on", ())
 
+    def is_dirty(self, fixture: str) -> bool:
+        return fixture in self.b.world.get("dirty", ())
+
     def is_visible(self, entity: str) -> bool:
         return entity in self.b.world.get("visible", ())
 

@@ -307,6 +307,7 @@ class SimWorldNode:
             "t": w.t, "holding": w.held, "room": w.robot_room(),
             "open": sorted(f for f in w.fixtures if w.is_open(f)),
             "on": sorted(f for f in w.fixtures if w.is_on(f)),
+            "dirty": sorted(f for f, st in w.fixtures.items() if st.dirty),
             "visible": sorted(e.id for e in ents if r.is_visible(e.id)),
             "location": {e.id: r.location_of(e.id) for e in ents if e.kind != "room"},
             "approach": approach,
@@ -389,7 +390,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dt", type=float, default=0.1, help="world step in sim seconds (default 0.1)")
     ap.add_argument("--speed", type=float, default=1.0, help="sim seconds per wall second (default 1)")
     ap.add_argument("--camera-hz", type=float, default=5.0)
+    ap.add_argument("--dirty", default="", metavar="SURFACES",
+                    help="put dirt on these surfaces first (comma list): what a wipe removes")
     args = ap.parse_args(argv)
+    from executive.sim.scene import load_scene
+
+    fixtures = load_scene().fixtures
+    dirty = [f.strip() for f in args.dirty.split(",") if f.strip()]
+    if bad := [f for f in dirty if f not in fixtures or not fixtures[f].surface]:
+        print(f"sim_node: not a surface that can be soiled: {', '.join(bad)}", file=sys.stderr)
+        return 2
     from executive.ros import ros_unavailable_reason
 
     if (why := ros_unavailable_reason()) is not None:
@@ -401,6 +411,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     rclpy.init(signal_handler_options=SignalHandlerOptions.NO)
     sim = SimWorldNode(args.seed, args.faults, args.dt, args.speed, args.camera_hz)
+    for fid in dirty:
+        sim.world.soil(fid)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -1,4 +1,4 @@
-"""The embedded simulated household: scene, occupancy grid, world, robot ports, faults.
+"""The embedded simulated household: scene, occupancy grid, world, robot ports, faults, dirt.
 
 Typical use::
 
@@ -10,6 +10,7 @@ Typical use::
         world.step()
 """
 
+from executive.sim.dirt import DirtPatch
 from executive.sim.faults import FAULT_NAMES, FaultConfig, FaultInjector
 from executive.sim.occupancy import OccupancyGrid, Region
 from executive.sim.robot import SimAction, SimRobot
@@ -19,6 +20,7 @@ from executive.sim.world import Actuators, Event, SimWorld
 __all__ = [
     "FAULT_NAMES",
     "Actuators",
+    "DirtPatch",
     "Event",
     "FaultConfig",
     "FaultInjector",

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from executive.sim.dirt import DIRT_COLOUR, SPOT_RADIUS
+
 if TYPE_CHECKING:
     from executive.sim.world import SimWorld
 
@@ -110,6 +112,11 @@ class CameraRenderer:
             spec = w.scene.fixtures[fid]
             if spec.door and st.open:
                 self._disc_or_rect(img, r0, c0, rect=spec.rect, colour=OPEN_CONTAINER)
+        for st in w.fixtures.values():  # dirt left on surfaces (sim.dirt)
+            if st.dirty and st.dirt is not None:
+                for x, y in st.dirt.remaining():
+                    self._disc_or_rect(img, r0, c0, centre=(float(x), float(y)), radius=SPOT_RADIUS,
+                                       colour=DIRT_COLOUR)
         for p in w.people.values():
             self._disc_or_rect(img, r0, c0, centre=(p.x, p.y), radius=p.radius, colour=PERSON)
         drawn = sorted(

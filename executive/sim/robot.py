@@ -443,8 +443,16 @@ class SimRobot:
         if kind == "fixture" and (w.scene.fixtures[entity].surface or w.scene.fixtures[entity].container):
             # where a held object would go: the first free slot on/in it (a VLA place's target)
             sx, sy, sz = w.slot_on(entity, w.held or "")
+            extra: dict[str, Any] = {}
+            st = w.fixtures[entity]
+            if st.dirty and st.dirt is not None and (c := st.dirt.centre()) is not None:
+                # a stain detector's answer: where the dirt is (its centre on the top), how far
+                # it spreads, how many spots (a VLA wipe's target)
+                top = w.scene.fixtures[entity].height
+                extra["dirt"] = {"centre": [round(c[0], 3), round(c[1], 3), round(top, 3)],
+                                 "radius": round(st.dirt.extent(), 3), "spots": st.dirt.left}
             return _ok(f"{entity} seen", entity=entity, location=w.room_of(entity),
-                       position=[round(sx, 3), round(sy, 3), round(sz, 3)])
+                       position=[round(sx, 3), round(sy, 3), round(sz, 3)], **extra)
         if kind in ("room", "fixture"):
             return _ok(f"{entity} seen", entity=entity, location=w.room_of(entity))
         if kind == "person":
@@ -676,7 +684,10 @@ class SimRobot:
             goal[0] += 0.25 if k % 2 == 0 else -0.25
             if (r := (yield from self._arm_to(goal, f"wiping {surface}"))) is not None:
                 return r
-        w.fixtures[surface].dirty = False
+        st = w.fixtures[surface]
+        st.dirty = False  # the scripted sweep stands for full coverage: every spot goes
+        if st.dirt is not None:
+            st.dirt.alive[:] = False
         w.record("state", "wiped", fixture=surface)
         if (r := (yield from self._home())) is not None:
             return r
@@ -836,6 +847,10 @@ class SimRobot:
 
     def is_on(self, fixture: str) -> bool:
         return self.world.is_on(fixture)
+
+    def is_dirty(self, fixture: str) -> bool:
+        st = self.world.fixtures.get(fixture)
+        return bool(st is not None and st.dirty)
 
     def is_visible(self, entity: str) -> bool:
         """Same room as the robot and not hidden inside a closed container."""

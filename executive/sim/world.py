@@ -26,6 +26,7 @@ import numpy as np
 
 from behaviours.limits import DEFAULT_LIMITS, SafetyLimits
 from behaviours.reasons import Reason
+from executive.sim.dirt import DirtPatch, in_contact, spots_for
 from executive.sim.faults import FaultConfig, FaultInjector
 from executive.sim.occupancy import PERSON_RADIUS, Cell, OccupancyGrid, Region
 from executive.sim.scene import POURABLE_TYPES, Scene, load_scene
@@ -81,6 +82,7 @@ class FixtureState:
     open: bool = False
     on: bool = False
     dirty: bool = False
+    dirt: DirtPatch | None = None  # the spots a camera sees and a wipe removes (see sim.dirt)
 
 
 @dataclass
@@ -169,6 +171,9 @@ class SimWorld:
             )
         self.people = {pid: PersonState(pid, p.pose[0], p.pose[1]) for pid, p in self.scene.people.items()}
         self.belief: dict[str, str | None] = {oid: self.place_of(oid) for oid in self.objects}
+        for fid, f in self.scene.fixtures.items():
+            if f.dirty and f.surface:
+                self.soil(fid, record=False)
         # faults in progress
         self.blocks: dict[str, BlockState] = {}
         self.stuck_doors: dict[str, int] = {}  # remaining failing attempts; -1 = for good
@@ -292,6 +297,50 @@ class SimWorld:
         if self.held is not None:
             o = self.objects[self.held]
             o.x, o.y, o.z = self.fk()
+        self._wipe_contact()
+
+    # ----------------------------------------------------------------- dirt
+    def soil(
+        self,
+        fid: str,
+        *,
+        centre: tuple[float, float] | None = None,
+        n: int | None = None,
+        record: bool = True,
+    ) -> DirtPatch:
+        """Put a patch of dirt spots on a surface (seeded by the world seed and the fixture;
+        away from the objects standing there unless ``centre`` is given); it is dirty until
+        every spot has been wiped off."""
+        if fid not in self.scene.fixtures or not self.scene.fixtures[fid].surface:
+            raise ValueError(f"{fid!r} is not a surface that can be soiled")
+        f = self.scene.fixtures[fid]
+        avoid = [(o.x, o.y) for o in getattr(self, "objects", {}).values() if o.location == fid]
+        patch = DirtPatch(spots_for(self.seed, fid, f.rect, avoid=avoid, centre=centre, n=n))
+        st = self.fixtures[fid]
+        st.dirt, st.dirty = patch, True
+        if record:
+            self.record("state", "soiled", fixture=fid, spots=len(patch.spots))
+        return patch
+
+    def dirt_left(self, fid: str) -> int:
+        st = self.fixtures.get(fid)
+        return 0 if st is None or st.dirt is None else st.dirt.left
+
+    def _wipe_contact(self) -> None:
+        """A hand in contact with a dirty surface takes the spots under it (sim.dirt)."""
+        patches = [(fid, st) for fid, st in self.fixtures.items() if st.dirt is not None and st.dirty]
+        if not patches:
+            return
+        ex, ey, ez = self.fk()
+        for fid, st in patches:
+            f = self.scene.fixtures[fid]
+            x0, y0, x1, y1 = f.rect
+            if not (x0 <= ex <= x1 and y0 <= ey <= y1 and in_contact(ez, f.height)):
+                continue
+            assert st.dirt is not None
+            if st.dirt.wipe(ex, ey) and st.dirt.clean:
+                st.dirty = False
+                self.record("state", "wiped", fixture=fid, by="contact")
 
     # --------------------------------------------------------------- people
     def spawn_person(self, x: float, y: float, stay: float) -> str:
@@ -729,7 +778,8 @@ class SimWorld:
                 for oid, o in sorted(self.objects.items())
             },
             "fixtures": {
-                fid: {"open": s.open, "on": s.on, "dirty": s.dirty}
+                fid: {"open": s.open, "on": s.on, "dirty": s.dirty,
+                      **({"dirt_left": s.dirt.left} if s.dirt is not None else {})}
                 for fid, s in sorted(self.fixtures.items())
             },
             "people": {

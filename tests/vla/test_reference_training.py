@@ -173,13 +173,85 @@ def test_rollout_with_the_expert_engine_places_and_labels_every_state():
     assert rows[-1][2][0, 3] == 0.0  # the last state's label opens the jaws
 
 
-def test_shipped_model_places_in_closed_loop_through_the_leaf():
+def _shipped_scene(task: str) -> trp.Episode:
+    if task == "place":
+        return trp.make_place_scene(np.random.default_rng(2024), trp.SEEN, trp.PLACE_TEMPLATES,
+                                    arm_random=False, base_range=None)
+    return trp.make_wipe_scene(np.random.default_rng(2025), trp.WIPE_HELD_OUT, trp.WIPE_PARAPHRASES,
+                               belief_noise=0.0, arm_random=False, base_range=None)
+
+
+@pytest.mark.parametrize("task", ["place", "wipe"])
+def test_shipped_model_does_the_task_in_closed_loop_through_the_leaf(task):
+    """Place on a seen pair; wipe a held-out surface with a paraphrased instruction."""
     card = load_card(SHIPPED / "model.card.yaml")
-    if "place" not in card.provenance.notes:
-        pytest.skip("the shipped model is pick only")
-    eng = load_engine(SHIPPED / "model.onnx", "onnxruntime")
-    rng = np.random.default_rng(2024)
-    ep = trp.make_place_scene(rng, trp.SEEN, trp.PLACE_TEMPLATES, arm_random=False, base_range=None)
-    res = trp.run_leaf_episode(ep, eng)
-    assert res["ok"], res
-    assert ep.world.held is None and ep.world.objects[ep.target].location == ep.fixture
+    if task not in card.provenance.notes:
+        pytest.skip(f"the shipped model has no {task} task")
+    ep = _shipped_scene(task)
+    res = trp.run_leaf_episode(ep, load_engine(SHIPPED / "model.onnx", "onnxruntime"))
+    assert res["ok"], (res, ep.fixture, ep.instruction)
+    if task == "place":
+        assert ep.world.held is None and ep.world.objects[ep.target].location == ep.fixture
+    else:
+        assert not ep.world.fixtures[ep.fixture].dirty
+
+
+# -- wipe -------------------------------------------------------------------------------------
+
+
+def test_wipe_scene_and_demo_clean_the_surface():
+    rng = np.random.default_rng(12)
+    ep = trp.make_wipe_scene(rng, trp.WIPE_SURFACES, trp.WIPE_TEMPLATES, belief_noise=0.01, arm_random=True,
+                             base_range=(0.35, 0.72))
+    w = ep.world
+    patch = w.fixtures[ep.fixture].dirt
+    assert ep.task == "wipe" and ep.entity == ep.fixture
+    assert patch is not None and w.fixtures[ep.fixture].dirty
+    assert np.allclose(ep.goal[:2], patch.centre()) and ep.goal[2] == w.scene.fixtures[ep.fixture].height
+    for o in w.objects.values():  # the objects stand clear of the dirt
+        assert np.hypot(*(patch.spots - (o.x, o.y)).T).min() >= trp.WIPE_CLEARANCE
+    rows = trp.demo(ep, rng)
+    assert rows is not None and patch.clean and not w.fixtures[ep.fixture].dirty
+    for img, st, label in rows:
+        assert img.shape == (trp.IMG, trp.IMG, 3) and st[3] == 0.0 and st[4] == 0.0
+        assert label.shape == (trp.CHUNK, trp.ADIM) and np.isfinite(label).all()
+        assert np.abs(label[:, :3]).max() <= trp.STEP + 1e-6 and (label[:, 3] == 0.0).all()
+    assert (rows[-1][2][1:, 2] > 0).all()  # clean: the tail lifts the hand off
+
+
+def test_wipe_expert_goes_to_the_nearest_spot_in_contact():
+    spots = np.array([[0.10, 0.0], [-0.30, 0.0]])
+    a = trp.wipe_expert(np.array([0.0, 0.0, 1.0]), spots, 0.75)
+    assert a[0] > 0.03 and abs(a[1]) < 1e-6 and a[2] == -trp.STEP  # towards the near one, down
+    a = trp.wipe_expert(np.array([0.09, 0.0, 0.76]), spots, 0.75)
+    assert 0 < a[0] <= 0.011 and abs(a[2]) < 1e-6  # onto it, at contact height
+    assert trp.wipe_expert(np.array([0.0, 0.0, 0.76]), np.zeros((0, 2)), 0.75)[2] > 0  # none left: up
+
+
+def test_rollout_with_the_expert_engine_wipes_and_word_noise_spares_held_out_words():
+    card = trp.make_card("early", NORM, 0, {}, 0.0, {})
+    rng = np.random.default_rng(8)
+    ep = trp.make_wipe_scene(rng, trp.WIPE_SURFACES, trp.WIPE_TEMPLATES, belief_noise=0.0, arm_random=False,
+                             base_range=(0.35, 0.72))
+    eng = trp.ExpertEngine(card)
+    eng.episode = ep
+    rows, ok = trp.rollout(ep, eng)
+    assert ok and rows and not ep.world.fixtures[ep.fixture].dirty
+    from inference.contract import HashTokenizer
+
+    held = set(HashTokenizer(trp.VOCAB, trp.MAX_LEN).encode("desk nightstand")) - {0}
+    pool = set(trp.word_noise_pool().tolist())
+    keep = set(trp.protected_words().tolist())
+    assert held and keep and not (held | keep) & pool and len(pool) == trp.VOCAB - 1 - len(held | keep)
+
+
+def test_real_time_rollout_labels_the_forecast_pose_and_grasps_with_the_expert():
+    """rollout_async: frames now, states at the pose the plan reaches when the answer lands;
+    each label is the expert's chunk from that pose; the expert itself grasps this way."""
+    card = trp.make_card("early", NORM, 0, {}, 0.0, {})
+    ep = trp.make_scene(np.random.default_rng(3), trp.SEEN, trp.TRAIN_TEMPLATES, belief_noise=0.0,
+                        arm_random=True, base_range=(0.35, 0.72))
+    rows, ok = trp.rollout_async(ep, trp.ExpertEngine(card))
+    assert ok and ep.world.held == ep.target and len(rows) > 3
+    for _, st, label in rows:
+        np.testing.assert_allclose(label, trp.expert_chunk(st, "pick"), atol=1e-6)  # exact belief

@@ -138,3 +138,27 @@ def hold(world, oid: str) -> str:
     world.move_object(oid, "gripper", None, tuple(world.fk()))
     world.belief[oid] = "gripper"
     return was
+
+
+class WipeOracle:
+    """The training tool's scripted wipe expert as an engine: it reads the dirt left from the
+    world (the state does not carry it) and heads for the nearest spot in contact. Proves the
+    leaf's wipe task (look → reach → ready → policy → clean) independently of a trained model."""
+
+    provider = "test"
+
+    def __init__(self, card, world, fixture: str) -> None:
+        self.card, self.world, self.fixture = card, world, fixture
+        self.name = "wipe-oracle/test"
+        self.calls = 0
+
+    def infer(self, obs):
+        from train_reference_policy import expert_label
+
+        self.calls += 1
+        top = self.world.scene.fixtures[self.fixture].height
+        chunk = expert_label(self.world, self.fixture, np.array([0.0, 0.0, top]), False, "wipe")
+        return ActionChunk(chunk, obs.stamp, 1.0, self.name, 0.0)
+
+    def close(self) -> None:
+        pass
