@@ -270,12 +270,23 @@ class Compiler:
                                          if overrides else "")
             if leaf_name == "vla":
                 name = f"{name} (vla)"
+                args.setdefault("instruction", self._vla_instruction(args))
         factory = LEAF_TYPES[leaf_name]
         try:
             return factory(name, **args)
         except TypeError as e:
             raise CompileError(f"skill {t.skill}: action args {sorted(args)} do not fit leaf "
                                f"{leaf_name}: {e}") from e
+
+
+    def _vla_instruction(self, args: Mapping[str, Any]) -> str | None:
+        """A pick's instruction in the words the policy knows, colour and type ("pick up the black
+        dumbbell"), not the entity id ("dumbbell"): a policy trained on coloured objects reads an
+        id without a colour worse. None: the leaf's default (``behaviours.vla.instruction_for``)."""
+        info = self.index.get(str(args.get("entity", "")))
+        if args.get("task", "pick") != "pick" or info is None or info.kind != "object" or not info.colour:
+            return None
+        return f"pick up the {info.colour} {info.type.replace('_', ' ')}"
 
 
 LEAF_TYPES: dict[str, Any] = {

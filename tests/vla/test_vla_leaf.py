@@ -427,3 +427,13 @@ def test_reach_in_that_stalls_far_from_the_target_fails_not_reachable(reference_
     assert h.run(leaf, max_ticks=40).value == "FAILURE"
     assert leaf.reason is Reason.NOT_REACHABLE and "stalled" in leaf.feedback_message
     assert leaf.counts["observations"] == 0  # the policy never ran
+
+
+def test_compiled_pick_instruction_names_colour_and_type():
+    """The policy is asked in the words it was trained on ("pick up the black dumbbell"), not
+    with the entity id ("pick up the dumbbell", which v1.3 missed by 2.5 cm)."""
+    plan = Plan(steps=[Step(skill="pick", object="dumbbell"), Step(skill="place", target="kitchen_table")])
+    tree = compile_plan(plan, SimBackend.create(seed=0).entities(), vla=True)
+    vlas = {n.task: n.instruction for n in tree.root.iterate() if isinstance(n, VLAPolicy)}
+    assert vlas["pick"] == "pick up the black dumbbell"
+    assert vlas["place"] == "put it on the kitchen table"  # the leaf's default, filled at runtime
