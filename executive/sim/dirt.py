@@ -100,12 +100,13 @@ def spots_for(
     m = min(0.15, (x1 - x0) / 2 - 1e-3, (y1 - y0) / 2 - 1e-3)
     k = int(rng.integers(SPOTS[0], SPOTS[1] + 1)) if n is None else int(n)
     given = centre is not None
+    tries = 1 if given else 100
     pts = np.zeros((k, 2))
-    for _ in range(1 if given else 100):
+    for i in range(tries):
         if not given:
             cx, cy = rng.uniform(x0 + m, x1 - m), rng.uniform(y0 + m, y1 - m)
-            if min(cx - x0, x1 - cx, cy - y0, y1 - cy) > REACH_BAND:
-                continue
+            if min(cx - x0, x1 - cx, cy - y0, y1 - cy) > REACH_BAND and i < tries - 1:
+                continue  # (the last try is taken whatever it is: never a patch at the origin)
             centre = (float(cx), float(cy))
         off = np.clip(rng.normal(0.0, SPREAD, (k, 2)), -SPREAD_MAX, SPREAD_MAX)
         pts = np.asarray(centre, np.float64) + off
