@@ -161,9 +161,10 @@ def _run(args: argparse.Namespace) -> int:
         config = RunConfig(clock=args.clock, rate_hz=args.rate, max_sim_time_s=args.max_time,
                            keep_trace_lines=args.trace is not None)
         backend = _world(args.seed, args.faults, args.rate)
-        for fid in (f.strip() for f in args.dirty.split(",")):
-            if fid:
-                backend.world.soil(fid)
+        from executive.sim.dirt import surfaces_to_soil
+
+        for fid in surfaces_to_soil(args.dirty, backend.world.scene.fixtures):
+            backend.world.soil(fid)
     except ValueError as e:
         raise BadInput(str(e)) from e
     if args.tree is not None:

@@ -278,7 +278,6 @@ class Compiler:
             raise CompileError(f"skill {t.skill}: action args {sorted(args)} do not fit leaf "
                                f"{leaf_name}: {e}") from e
 
-
     def _vla_instruction(self, args: Mapping[str, Any]) -> str | None:
         """A pick's instruction in the words the policy knows, colour and type ("pick up the black
         dumbbell"), not the entity id ("dumbbell"): a policy trained on coloured objects reads an

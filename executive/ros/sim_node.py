@@ -393,12 +393,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dirty", default="", metavar="SURFACES",
                     help="put dirt on these surfaces first (comma list): what a wipe removes")
     args = ap.parse_args(argv)
+    from executive.sim.dirt import surfaces_to_soil
     from executive.sim.scene import load_scene
 
-    fixtures = load_scene().fixtures
-    dirty = [f.strip() for f in args.dirty.split(",") if f.strip()]
-    if bad := [f for f in dirty if f not in fixtures or not fixtures[f].surface]:
-        print(f"sim_node: not a surface that can be soiled: {', '.join(bad)}", file=sys.stderr)
+    try:
+        dirty = surfaces_to_soil(args.dirty, load_scene().fixtures)
+    except ValueError as e:
+        print(f"sim_node: {e}", file=sys.stderr)
         return 2
     from executive.ros import ros_unavailable_reason
 

@@ -13,8 +13,9 @@ for the same (world seed, fixture) every time.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -69,6 +70,10 @@ class DirtPatch:
             return 0.0
         return float(np.hypot(*(self.remaining() - c).T).max()) + SPOT_RADIUS
 
+    def clear(self) -> None:
+        """Every spot gone (a wipe that covers the whole surface)."""
+        self.alive[:] = False
+
     def wipe(self, x: float, y: float, radius: float = WIPER_RADIUS) -> int:
         """Remove the spots within ``radius`` of (x, y); returns how many went."""
         if not self.alive.any():
@@ -76,6 +81,15 @@ class DirtPatch:
         hit = self.alive & (np.hypot(self.spots[:, 0] - x, self.spots[:, 1] - y) <= radius)
         self.alive &= ~hit
         return int(hit.sum())
+
+
+def surfaces_to_soil(spec: str, fixtures: Mapping[str, Any]) -> list[str]:
+    """The surfaces of a ``--dirty`` comma list (``fixtures``: the scene's); ValueError naming
+    every entry that is not a surface, so a bad list is refused before anything starts."""
+    names = [f.strip() for f in spec.split(",") if f.strip()]
+    if bad := [f for f in names if f not in fixtures or not fixtures[f].surface]:
+        raise ValueError(f"not a surface that can be soiled: {', '.join(bad)}")
+    return names
 
 
 def in_contact(z: float, top: float) -> bool:

@@ -687,7 +687,7 @@ class SimRobot:
         st = w.fixtures[surface]
         st.dirty = False  # the scripted sweep stands for full coverage: every spot goes
         if st.dirt is not None:
-            st.dirt.alive[:] = False
+            st.dirt.clear()
         w.record("state", "wiped", fixture=surface)
         if (r := (yield from self._home())) is not None:
             return r

@@ -91,7 +91,7 @@ def test_camera_and_detector_see_the_dirt_and_not_after_a_wipe():
     assert dirt["spots"] == len(p.spots)
     assert np.allclose(dirt["centre"], [cx, cy, TOP], atol=1e-3)
     assert ports.state.is_dirty("kitchen_table")
-    p.alive[:] = False
+    p.clear()
     w.fixtures["kitchen_table"].dirty = False
     assert _dirt_pixels(w) == 0 and not ports.state.is_dirty("kitchen_table")
     h = ports.perception.detect("kitchen_table")
