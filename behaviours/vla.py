@@ -3,7 +3,7 @@
 One :class:`VLAPolicy` runs a policy with an instruction until a success condition read through
 the state port holds (``pick``: the object is held; ``place``: it is on/in the fixture; ``wipe``:
 the surface is no longer dirty) or its time limit passes. It never blocks a
-tick (DESIGN.md "Leaves never block a tick"):
+tick (docs/DESIGN.md "The action life cycle"):
 
 ``initialise()``
     resolve the engine (loaded once per process, see :func:`resolve_engine`), build the

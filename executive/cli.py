@@ -1,6 +1,6 @@
 """``executive``: run, compile and check plans and instructions.
 
-Exit codes (DESIGN.md): 0 succeeded, 1 aborted or failed, 2 bad input or usage, 3 refused,
+Exit codes (docs/DESIGN.md): 0 succeeded, 1 aborted or failed, 2 bad input or usage, 3 refused,
 4 needs clarification. With ``--json`` the last stdout line is one JSON object.
 """
 
