@@ -19,7 +19,15 @@ from typing import Any
 
 import numpy as np
 
-from behaviours.ports import ActionResult, ActionStatus, HandleState, MotionPort, Pose2D, RobotPorts
+from behaviours.ports import (
+    PUT_DOWN_TARGET,
+    ActionResult,
+    ActionStatus,
+    HandleState,
+    MotionPort,
+    Pose2D,
+    RobotPorts,
+)
 from behaviours.reasons import Reason
 from executive.sim.camera import CameraRenderer
 from executive.sim.occupancy import Cell, Region, rect_dist
@@ -35,7 +43,6 @@ PORT_TIMEOUT_S = 40.0
 DETECT_S = 0.5
 YIELD_LIMIT_S = 20.0
 #: ``place`` target meaning "put it down here, on the floor".
-FLOOR = "floor"
 #: Fraction of the joint-velocity limit the manipulation controllers use.
 ARM_SPEED = 0.5
 
@@ -547,7 +554,7 @@ class SimRobot:
         yield f"preparing to place on {target}"
         if w.held is None:
             return _fail(Reason.NOT_HOLDING, "not holding anything")
-        if target == FLOOR:
+        if target == PUT_DOWN_TARGET:
             return (yield from self._put_down())
         if w.kind_of(target) != "fixture":
             return _fail(Reason.INVALID_TARGET, f"cannot place things on {target}")
@@ -603,10 +610,10 @@ class SimRobot:
         w.held, w.gripper_closed = None, False
         w.move_object(oid, "floor", None, (spot[0], spot[1], 0.0))
         w.belief[oid] = w.place_of(oid)
-        w.record("state", "placed", object=oid, target=FLOOR, relation="on")
+        w.record("state", "placed", object=oid, target=PUT_DOWN_TARGET, relation="on")
         if (r := (yield from self._home())) is not None:
             return r
-        return _ok(f"put {oid} down", object=oid, target=FLOOR, relation="on")
+        return _ok(f"put {oid} down", object=oid, target=PUT_DOWN_TARGET, relation="on")
 
     def open(self, fixture: str) -> SimAction:
         return self._start("open", fixture, self._door(fixture, True))
