@@ -32,7 +32,7 @@ def test_ruff_is_clean():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-PACKAGES = ("executive", "behaviours", "trees", "inference")
+PACKAGES = ("reference_training", "executive", "behaviours", "trees", "inference")
 
 
 def _copy_tree(dst: Path) -> Path:

@@ -1,19 +1,13 @@
 """Whole runs under random fault mixes: always an outcome with a reason, never a violation at a port.
 
-An independent auditor (tools/campaign.py's AuditedActuators) sits between the safety gate and
+An independent auditor (executive/campaign.py's AuditedActuators) sits between the safety gate and
 the simulated actuators and checks each command with its own code against the limits in force.
 """
-
-import sys
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
-
-from campaign import DEFAULT_PLANS, episode
-
+from executive.campaign import DEFAULT_PLANS, episode
 from executive.sim.faults import FAULT_NAMES
 
 fault_mix = st.dictionaries(st.sampled_from(FAULT_NAMES), st.sampled_from([0.2, 0.5, 1.0]), max_size=3)
