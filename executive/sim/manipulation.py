@@ -47,16 +47,13 @@ class SimManipulation(RobotCore):
             return r
         if (r := (yield from self._reach((o.x, o.y, o.z + 0.03), f"grasping {entity}"))) is not None:
             return r
-        if w.faults.draw("grasp_fail"):
-            w.record("fault", "grasp_fail", object=entity)
+        if w.grasp_fails(entity):
             yield from self._home()
             return _fail(Reason.GRASP_FAILED, f"the grasp on {entity} failed")
         if (r := (yield from self._wait(0.5, f"closing the gripper on {entity}"))) is not None:
             return r
         before = (o.location, o.relation, (o.x, o.y, o.z))
-        w.held, w.gripper_closed = entity, True
-        w.move_object(entity, "gripper", None, w.fk())
-        w.record("state", "grasped", object=entity)
+        w.attach(entity, w.fk())
         if (r := self._hold()) is not None:  # the load's torque goes through the gate
             w.held, w.gripper_closed = None, False
             w.move_object(entity, before[0], before[1], before[2])

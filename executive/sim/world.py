@@ -527,7 +527,7 @@ class SimWorld:
     def close_gripper(self) -> str | None:
         """Close the jaws: grasp the nearest graspable object within GRASP_RADIUS of the ee.
 
-        The ``grasp_fail`` fault applies here as in the scripted pick: the jaws close empty.
+        The ``grasp_fail`` fault (:meth:`grasp_fails`, as in the scripted pick): the jaws close empty.
         Returns the grasped object's id (or the one already held), else None.
         """
         if self.gripper_closed:
@@ -545,14 +545,25 @@ class SimWorld:
             self.record("state", "gripper_closed", object=None)
             return None
         oid = best[1]
+        if self.grasp_fails(oid):
+            return None
+        self.attach(oid, (ex, ey, ez))
+        self.belief[oid] = "gripper"
+        return oid
+
+    def grasp_fails(self, oid: str) -> bool:
+        """The one ``grasp_fail`` draw, for every way of grasping (the scripted pick and the
+        gripper the VLA leaf closes): a hit is recorded as a fault and the jaws hold nothing."""
         if self.faults.draw("grasp_fail"):
             self.record("fault", "grasp_fail", object=oid)
-            return None
-        self.held = oid
-        self.move_object(oid, "gripper", None, (ex, ey, ez))
-        self.belief[oid] = "gripper"
+            return True
+        return False
+
+    def attach(self, oid: str, at: tuple[float, float, float]) -> None:
+        """The jaws hold ``oid`` at ``at`` (the end effector): the one place a grasp succeeds."""
+        self.held, self.gripper_closed = oid, True
+        self.move_object(oid, "gripper", None, at)
         self.record("state", "grasped", object=oid)
-        return oid
 
     def open_gripper(self) -> str | None:
         """Open the jaws: the held object is placed on/in the fixture under the ee, else drops
