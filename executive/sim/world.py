@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from behaviours.context import Event  # the one event type of the project
 from behaviours.limits import DEFAULT_LIMITS
 from executive.sim.actuators import Actuators
 from executive.sim.faults import FaultConfig, FaultInjector
@@ -50,7 +51,6 @@ from executive.sim.world_state import (
     SHOULDER_HEIGHT,
     BlockState,
     Controller,
-    Event,
     FixtureState,
     ObjectState,
     PersonState,

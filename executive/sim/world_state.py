@@ -7,8 +7,8 @@ here steps or draws.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Protocol
 
 from executive.sim.dirt import DirtPatch
 from executive.sim.occupancy import PERSON_RADIUS, Region
@@ -28,17 +28,6 @@ GRASP_HEIGHT = 0.03
 PLACE_HEIGHT = 0.15
 
 
-@dataclass(frozen=True)
-class Event:
-    """Something that happened: a fault, a state change, an action's start or end."""
-
-    t: float
-    kind: str
-    name: str
-    detail: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
