@@ -141,18 +141,7 @@ class SimNavigation(RobotCore):
                 # a person steps into the path
                 if not person_checked and w.odometer >= person_check_at and remaining >= 2.0:
                     person_checked = True
-                    if w.faults.draw("person_in_path"):
-                        px, py = self._ahead(waypoints, idx, 0.9)
-                        stay = float(w.faults.rng("person_in_path").uniform(3.0, 8.0))
-                        pid = w.spawn_person(px, py, stay)
-                        w.record(
-                            "fault",
-                            "person_in_path",
-                            person=pid,
-                            x=round(px, 3),
-                            y=round(py, 3),
-                            stay=round(stay, 3),
-                        )
+                    w.person_steps_in(self._ahead(waypoints, idx, 0.9))
                 # Someone close ahead: before setting off, wait for them to go; once moving,
                 # the safety gate is what catches a person stepping in (it sees every
                 # command), and only a last-resort bumper below its distance holds us.

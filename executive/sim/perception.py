@@ -38,8 +38,7 @@ class SimPerception(RobotCore):
             w.maybe_move_object(entity)
         if (r := (yield from self._wait(DETECT_S, f"looking for {entity}"))) is not None:
             return r
-        if w.faults.draw("missed_detection"):
-            w.record("fault", "missed_detection", entity=entity)
+        if w.detection_missed(entity):
             return _fail(Reason.DETECTION_MISSED, f"the detector missed {entity}")
         here = w.robot_room()
         if kind == "fixture" and (w.scene.fixtures[entity].surface or w.scene.fixtures[entity].container):

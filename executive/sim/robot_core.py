@@ -2,7 +2,8 @@
 
 Long actions are generators stepped by ``world.step()`` (one ``yield`` = one ``dt``) and
 wrapped in :class:`SimAction`, a non-blocking handle shaped like a ROS 2 goal handle. Every
-action starts through :meth:`RobotCore._start` (where the ``port_timeout`` fault is drawn);
+action starts through :meth:`RobotCore._start` (where ``world.port_times_out`` draws the
+``port_timeout`` fault);
 the arm helpers (``_arm_to``, ``_reach``, ``_home``, ``_wait``) move only through the motion
 port and keep the held load's torques commanded, so the gate checks them.
 """
@@ -127,9 +128,8 @@ class RobotCore:
 
     # ------------------------------------------------------------- plumbing
     def _start(self, kind: str, target: str, gen: Gen, *, moves: bool = True) -> SimAction:
-        if self.world.faults.draw("port_timeout"):
+        if self.world.port_times_out(kind, target):
             gen.close()
-            self.world.record("fault", "port_timeout", action=kind, target=target)
             gen = self._hang(kind)
         return SimAction(self.world, self.motion, kind, target, gen, moves=moves)
 

@@ -1,7 +1,10 @@
-"""The world's side of the injected faults: slips, blocked paths, moved objects, stuck doors.
+"""Every fault draw of the simulated world and what each fault does when it hits.
 
-Every draw goes through the world's one :class:`~executive.sim.faults.FaultInjector`
-(``self.faults``), in the order the world steps: same seed, same draws.
+The robot's ports ask here (``port_times_out``, ``detection_missed``, ``person_steps_in``,
+``grasp_fails``) and the world's own step does too (slips, blocked paths, moved objects,
+stuck doors); each draw goes through the world's one
+:class:`~executive.sim.faults.FaultInjector` (``self.faults``, one seeded stream per fault),
+at the same moment as before the split: same seed, same draws.
 """
 
 from __future__ import annotations
@@ -16,6 +19,40 @@ from executive.sim.world_state import BLOCK_CLEARANCE, BLOCK_RADIUS, BlockState
 
 class WorldFaults:
     """A part of :class:`~executive.sim.world.SimWorld` (the module docstring says which)."""
+
+    def port_times_out(self, kind: str, target: str) -> bool:
+        """``port_timeout``: the robot interface will not answer this action (drawn at its start)."""
+        if self.faults.draw("port_timeout"):
+            self.record("fault", "port_timeout", action=kind, target=target)
+            return True
+        return False
+
+    def detection_missed(self, entity: str) -> bool:
+        """``missed_detection``: the detector misses ``entity`` this time."""
+        if self.faults.draw("missed_detection"):
+            self.record("fault", "missed_detection", entity=entity)
+            return True
+        return False
+
+    def person_steps_in(self, at: tuple[float, float]) -> str | None:
+        """``person_in_path``: a person steps in at ``at`` (a point on the path ahead) and stays
+        3-8 s; returns their id, or None when the fault does not hit."""
+        if not self.faults.draw("person_in_path"):
+            return None
+        px, py = at
+        stay = float(self.faults.rng("person_in_path").uniform(3.0, 8.0))
+        pid = self.spawn_person(px, py, stay)
+        self.record("fault", "person_in_path", person=pid, x=round(px, 3), y=round(py, 3),
+                    stay=round(stay, 3))
+        return pid
+
+    def grasp_fails(self, oid: str) -> bool:
+        """The one ``grasp_fail`` draw, for every way of grasping (the scripted pick and the
+        gripper the VLA leaf closes): a hit is recorded as a fault and the jaws hold nothing."""
+        if self.faults.draw("grasp_fail"):
+            self.record("fault", "grasp_fail", object=oid)
+            return True
+        return False
 
     def _advance_faults(self) -> None:
         for bid in list(self.blocks):

@@ -39,14 +39,6 @@ class WorldGripper:
         self.belief[oid] = "gripper"
         return oid
 
-    def grasp_fails(self, oid: str) -> bool:
-        """The one ``grasp_fail`` draw, for every way of grasping (the scripted pick and the
-        gripper the VLA leaf closes): a hit is recorded as a fault and the jaws hold nothing."""
-        if self.faults.draw("grasp_fail"):
-            self.record("fault", "grasp_fail", object=oid)
-            return True
-        return False
-
     def attach(self, oid: str, at: tuple[float, float, float]) -> None:
         """The jaws hold ``oid`` at ``at`` (the end effector): the one place a grasp succeeds."""
         self.held, self.gripper_closed = oid, True
