@@ -68,6 +68,7 @@ import numpy as np
 
 from inference.encoding import TASKS
 from inference.reference import REFERENCE_DIR
+from reference_training import scenes
 from reference_training.dataset import dataset
 from reference_training.evaluate import (
     ExpertEngine,
@@ -80,20 +81,6 @@ from reference_training.evaluate import (
 from reference_training.export import export, twin_diff
 from reference_training.model import FUSIONS, action_stats
 from reference_training.report import report_md
-from reference_training.scenes import (
-    OUT,
-    PARAPHRASES,
-    PLACE_FIXTURES,
-    PLACE_PARAPHRASES,
-    PLACE_TEMPLATES,
-    RELEASE,
-    TRAIN_TEMPLATES,
-    UNSEEN,
-    WIPE_HELD_OUT,
-    WIPE_PARAPHRASES,
-    WIPE_SURFACES,
-    WIPE_TEMPLATES,
-)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="P(drop a word) = P(swap it for a random token); colours and types are kept")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--out", type=Path, default=scenes.OUT)
     ap.add_argument("--work", type=Path, default=REFERENCE_DIR.parents[2] / "logs/train_reference")
     args = ap.parse_args(argv)
     fusions = [f.strip() for f in args.fusions.split(",") if f.strip()]
@@ -203,13 +190,15 @@ def main(argv: list[str] | None = None) -> int:
               "word_noise": args.word_noise, "dagger_async_episodes": args.dagger_async_episodes,
               "belief_noise_train_m": args.belief_noise, "eval_episodes_per_set": args.eval_episodes,
               "demo_samples": len(demos["actions"]), "demo_place_samples": int((demos["task"] == 1).sum()),
-              "held_out_pairs": [list(p) for p in UNSEEN],
-              "paraphrase_templates": PARAPHRASES, "train_templates": TRAIN_TEMPLATES,
-              "place_train_templates": PLACE_TEMPLATES, "place_paraphrase_templates": PLACE_PARAPHRASES,
-              "place_fixtures": PLACE_FIXTURES, "place_release_m": RELEASE,
+              "held_out_pairs": [list(p) for p in scenes.UNSEEN],
+              "paraphrase_templates": scenes.PARAPHRASES, "train_templates": scenes.TRAIN_TEMPLATES,
+              "place_train_templates": scenes.PLACE_TEMPLATES,
+              "place_paraphrase_templates": scenes.PLACE_PARAPHRASES,
+              "place_fixtures": scenes.PLACE_FIXTURES, "place_release_m": scenes.RELEASE,
               "demo_wipe_samples": int((demos["task"] == 2).sum()),
-              "wipe_surfaces": WIPE_SURFACES, "wipe_held_out_surfaces": WIPE_HELD_OUT,
-              "wipe_train_templates": WIPE_TEMPLATES, "wipe_paraphrase_templates": WIPE_PARAPHRASES,
+              "wipe_surfaces": scenes.WIPE_SURFACES, "wipe_held_out_surfaces": scenes.WIPE_HELD_OUT,
+              "wipe_train_templates": scenes.WIPE_TEMPLATES,
+              "wipe_paraphrase_templates": scenes.WIPE_PARAPHRASES,
               "expert_eval": expert_ev, "total_s": round(time.perf_counter() - t_start, 1),
               "fusions": results, "torch": torch.__version__}
     (args.out / "report.json").write_text(json.dumps(report, indent=2) + "\n")
