@@ -280,4 +280,3 @@ def async_dagger_data(engine: Any, n: int, seed: int, belief_noise: float
 
 def concat(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([a[k], b[k]]) for k in a}
-

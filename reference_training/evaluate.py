@@ -214,4 +214,3 @@ def fit_fusion(fusion: str, demos: dict[str, np.ndarray], norm: dict[str, list[f
     info.update(params=st["params"], loss=last["loss"], grip_bce=last["grip_bce"],
                 train_s=round(time.perf_counter() - t0, 1), samples=len(data["actions"]))
     return model, info
-

@@ -201,4 +201,3 @@ def demo_wipe(ep: Episode, rng: np.random.Generator, max_steps: int = 120) -> li
     if w.fixtures[fid].dirty:
         return None
     return _with_tail(rows, wipe_expert(np.asarray(w.fk()), np.zeros((0, 2)), top))
-

@@ -107,4 +107,3 @@ def twin_diff(d: Path, n: int = 8, seed: int = 0) -> dict[str, Any]:
     return {"file": "model.pt2", "format": "torch.export ExportedProgram", "provider": tw.provider,
             "observations": n, "max_abs_diff_actions": float(f"{da:.3g}"),
             "max_abs_diff_confidence": float(f"{dc:.3g}"), "ok": bool(da <= 1e-4 and dc <= 1e-4)}
-

@@ -239,5 +239,3 @@ def train(fusion: str, data: dict[str, np.ndarray], *, epochs: int, seed: int, n
     model.eval()
     return model, {"loss": losses, "grip_bce": grip_losses, "train_s": round(time.perf_counter() - t0, 1),
                    "samples": n, "params": sum(p.numel() for p in model.parameters())}
-
-

@@ -158,4 +158,3 @@ def compare(args: argparse.Namespace, engine: Any, arm: str) -> dict[str, Any]:
         "paired_mean_completion_s": {"sync": ps, "async": pa},
         "paired_async_speedup": round(1 - pa / ps, 3) if ps and pa else None,
     }
-

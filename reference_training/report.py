@@ -175,3 +175,4 @@ def report_md(r: dict[str, Any]) -> str:
         "failure for every fusion.",
         "",
     ]
+    return "\n".join(lines)

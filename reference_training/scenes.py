@@ -274,4 +274,3 @@ def make_task_scene(task: str, rng: np.random.Generator, combos: list[tuple[str,
         return make_place_scene(rng, combos, templates, arm_random=arm_random, base_range=base_range)
     return make_scene(rng, combos, templates, belief_noise=belief_noise, arm_random=arm_random,
                       base_range=base_range)
-

@@ -205,5 +205,3 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "REPORT.md").write_text(report_md(report))
     print(f"shipped {best} -> {args.out} ({report['total_s'] / 60:.1f} min in all)", flush=True)
     return 0
-
-

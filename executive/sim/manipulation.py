@@ -330,4 +330,3 @@ class SimManipulation(RobotCore):
         if (r := (yield from self._home())) is not None:
             return r
         return _ok(f"pushed {entity}", object=entity)
-

@@ -205,4 +205,3 @@ class SimNavigation(RobotCore):
                 return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
             dist -= seg
         return pts[-1]
-

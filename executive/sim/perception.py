@@ -95,4 +95,3 @@ class SimPerception(RobotCore):
             position=[round(o.x, 3), round(o.y, 3), round(o.z, 3)],
             visible=visible,
         )
-

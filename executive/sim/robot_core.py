@@ -220,4 +220,3 @@ class RobotCore:
         f = w.scene.fixtures[fid]
         x0, y0, x1, y1 = f.rect
         return (min(max(w.x, x0), x1), min(max(w.y, y0), y1), f.height * z_frac)
-

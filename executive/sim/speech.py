@@ -23,4 +23,3 @@ class SimSpeech(RobotCore):
         for _ in range(max(1, round(len(text.split()) * 0.1 / self.world.dt))):
             yield "speaking"
         return _ok("said", text=text)
-
