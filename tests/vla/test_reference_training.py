@@ -256,3 +256,15 @@ def test_real_time_rollout_labels_the_forecast_pose_and_grasps_with_the_expert()
     assert ok and ep.world.held == ep.target and len(rows) > 3
     for _, st, label in rows:
         np.testing.assert_allclose(label, experts.expert_chunk(st, "pick"), atol=1e-6)  # exact belief
+
+
+def test_report_md_rebuilds_the_shipped_report_from_report_json():
+    """The package writes the report the shipped model carries (REPORT.md: the training part,
+    before the sections other tools append), from the shipped report.json."""
+    import json
+
+    from reference_training.report import report_md
+
+    md = report_md(json.loads((SHIPPED / "report.json").read_text()))
+    assert md.startswith("# Reference VLA policy")
+    assert (SHIPPED / "REPORT.md").read_text().startswith(md)
