@@ -51,7 +51,7 @@ one at distance 1 ("lamb" → "lamp"); speech text is lowercased; conditions att
 clause they introduce; quantities beyond what the world has are infeasible, not partial.
 """
 
-from executive.language.safety import Hazard, check_plan, check_text
+from executive.language.hazards import Hazard, check_plan, check_text
 from executive.language.static_world import StaticWorld
 from executive.language.understand import Understanding, understand
 
