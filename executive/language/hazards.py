@@ -51,14 +51,12 @@ class Hazard:
 # --- the property table over the lexical hierarchy -------------------------------------------
 
 PROPERTY_FILE = "data/hazard_properties.yaml"
-_NON_THING_SENSES = frozenset({"noun.person", "noun.body"})
 
 
 @dataclass(frozen=True)
 class PropertyTable:
     synsets: dict[str, frozenset[str]]  # property → class synsets
     lemmas: dict[str, frozenset[str]]  # property → words / phrases
-    readings: dict[str, tuple[str, ...]]  # word → its household synsets
 
 
 def load_table(text: str, source: str) -> PropertyTable:
@@ -83,15 +81,7 @@ def load_table(text: str, source: str) -> PropertyTable:
                                  "noun synset name (like knife.n.01)")
         syn[str(name)] = frozenset(entry.get("synsets", []))
         lem[str(name)] = frozenset(v.lower() for v in entry.get("lemmas", []))
-    readings_raw = raw.get("readings", {}) or {}
-    if not isinstance(readings_raw, dict):
-        raise ValueError(f"{source}: readings must be a mapping word → [synsets]")
-    readings: dict[str, tuple[str, ...]] = {}
-    for word, vals in readings_raw.items():
-        if not isinstance(vals, list) or not all(isinstance(v, str) for v in vals):
-            raise ValueError(f"{source}: readings.{word} must be a list of synset names")
-        readings[str(word).lower()] = tuple(vals)
-    return PropertyTable(syn, lem, readings)
+    return PropertyTable(syn, lem)
 
 
 @lru_cache(maxsize=1)
@@ -115,24 +105,11 @@ def _wordnet() -> bool:
     return False
 
 
-@lru_cache(maxsize=16384)
 def word_classes(word: str) -> frozenset[str]:
-    """Synsets a word's thing belongs to: its household reading or its physical senses, closed."""
-    if not word.isascii() or not any(c.isalpha() for c in word) or not _wordnet():
+    """The WordNet classes of the thing ``word`` names (empty without WordNet)."""
+    if not _wordnet():
         return frozenset()
-    tab = table()
-    w = word.lower()
-    senses = tab.readings.get(w) or tab.readings.get(singular(w))
-    if not senses:
-        wn = kn.reader()
-        base = wn.morphy("_".join(w.split()), "n")
-        all_senses = wn.synsets(base, "n") if base else []
-        senses = tuple(s.name() for k, s in enumerate(all_senses)
-                       if s.lexname() in kn.PHYSICAL and (k == 0 or s.lexname() not in _NON_THING_SENSES))
-    out: set[str] = set()
-    for s in senses:
-        out |= kn.closure(s)
-    return frozenset(out)
+    return kn.thing_classes(word)
 
 
 @lru_cache(maxsize=16384)

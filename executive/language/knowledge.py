@@ -24,9 +24,13 @@ import io
 import os
 import threading
 import warnings
+from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 DEFAULT_DIR = "/usr/share/wordnet"
 
@@ -229,3 +233,95 @@ def is_a(word: str, category: str, senses: int = 0) -> bool:
     if not cats:
         return False
     return bool(hypernyms(word, senses) & set(cats))
+
+
+# --- curated household readings, categories and purposes (data/lexical.yaml) ---------------
+
+LEXICAL_FILE = "data/lexical.yaml"
+_NON_THING_SENSES = frozenset({"noun.person", "noun.body"})
+
+
+@dataclass(frozen=True)
+class Curated:
+    readings: dict[str, tuple[str, ...]]  # word → its household synsets
+    categories: dict[str, tuple[str, ...]]  # category word → extra member classes
+    purposes: dict[str, tuple[str, ...]]  # verb → classes of things that serve it
+
+
+def load_curated(text: str, source: str) -> Curated:
+    """Parse ``lexical.yaml``; a bad entry names ``source`` and the field."""
+    try:
+        raw = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ValueError(f"{source}: expected a mapping with readings/categories/purposes")
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for section in ("readings", "categories", "purposes"):
+        sec = raw.get(section, {}) or {}
+        if not isinstance(sec, dict):
+            raise ValueError(f"{source}: {section} must be a mapping word → [synsets]")
+        parsed: dict[str, tuple[str, ...]] = {}
+        for word, vals in sec.items():
+            if not isinstance(vals, list) or not all(isinstance(v, str) and ".n." in v for v in vals):
+                raise ValueError(f"{source}: {section}.{word} must be a list of noun synset names "
+                                 "(like knife.n.01)")
+            parsed[str(word).lower()] = tuple(vals)
+        out[section] = parsed
+    return Curated(out["readings"], out["categories"], out["purposes"])
+
+
+@lru_cache(maxsize=1)
+def curated() -> Curated:
+    res = resources.files("executive.language").joinpath(LEXICAL_FILE)
+    return load_curated(res.read_text(encoding="utf-8"), f"executive/language/{LEXICAL_FILE}")
+
+
+def _singular(word: str) -> str:
+    base = reader().morphy(word, "n")
+    return base or word
+
+
+@lru_cache(maxsize=16384)
+def thing_classes(word: str) -> frozenset[str]:
+    """Classes of the thing a household noun names: its curated reading, else its physical
+    senses (a person or body sense only when it is the first one), closed under hypernyms.
+
+    "cup" → the container, not the punch; "mug" → the drinking vessel, not a face; "coke" →
+    the soft drink, not the fuel.
+    """
+    w = "_".join(word.lower().replace("-", " ").split())
+    if not w or not w.replace("_", "").isalpha() or not w.isascii():
+        return frozenset()
+    cur = curated()
+    senses = cur.readings.get(w) or cur.readings.get(_singular(w))
+    if not senses:
+        wn = reader()
+        base = wn.morphy(w, "n")
+        all_senses = wn.synsets(base, "n") if base else []
+        senses = tuple(s.name() for k, s in enumerate(all_senses)
+                       if s.lexname() in PHYSICAL and (k == 0 or s.lexname() not in _NON_THING_SENSES))
+    out: set[str] = set()
+    for s in senses:
+        out |= closure(s)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=16384)
+def category_classes(category: str) -> frozenset[str]:
+    """Classes a thing may belong to for ``category`` to fit: its noun senses plus the curated extras."""
+    c = "_".join(category.lower().split())
+    base = _singular(c) if c.replace("_", "").isalpha() else c
+    out = set(noun_senses(base, physical_only=False)) | set(curated().categories.get(c, ()))
+    out |= set(curated().categories.get(base, ()))
+    return frozenset(out)
+
+
+def is_kind(word: str, category: str) -> bool:
+    """Is the household thing ``word`` a ``category``? ("pepsi", "drink") → True; ("cup", "drink") → False."""
+    return bool(thing_classes(word) & category_classes(category))
+
+
+def purpose_classes(verb: str) -> frozenset[str]:
+    """Classes of things that serve ``verb`` ("clean" → absorbent material, cleaning implement...)."""
+    return frozenset(curated().purposes.get(verb.lower(), ()))

@@ -264,7 +264,7 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
             if segs[k].cond_attach > 0:
                 target.textual = -1  # the condition was said first: it is an antecedent
 
-    grounder = Grounder(world) if world is not None else None
+    grounder = Grounder(world, source=source) if world is not None else None
     mentions = _Mentions(grounder)
     for f in frames:
         mentions.frame(f)
