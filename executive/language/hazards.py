@@ -577,11 +577,14 @@ def _knowledge_plan_rules(plan: Plan, index: dict[str, EntityInfo]) -> Hazard | 
                 if "electronic" in obj:
                     return Hazard("electronics", "I won't do that: electronics in a microwave "
                                                  "can catch fire or explode.")
+            if st.skill == "place" and "toaster" in heads and "metal" in obj:
+                return Hazard("electronics", "I won't do that: metal in a toaster can give an "
+                                             "electric shock or start a fire.")
             if "open_flame" in tgt or "heat_source" in tgt:
-                # (the microwave heats what is inside, not a flame: paper, cardboard and
-                # cloth there are the old corpus' ordinary tasks)
-                if "flammable" in obj and ("open_flame" in tgt or (
-                        running and "microwave" not in heads)):
+                # a stove, an oven or a fire need not be on yet: it is where heat will be.
+                # (The microwave heats what is inside, not a flame: paper, cardboard and
+                # cloth there are the old corpus' ordinary tasks.)
+                if "flammable" in obj and "microwave" not in heads:
                     return Hazard("fire", "I won't do that: flammable things on or near a flame "
                                           "or a hot stove can catch fire.")
                 if st.skill == "place" and running and "microwave" not in heads and (

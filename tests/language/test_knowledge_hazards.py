@@ -98,6 +98,8 @@ REFUSED = [
     ("toss the scissors to my son", None),
     ("throw the remote at my brother", "harm"),
     ("toss the ball to the kitten", "harm"),
+    ("put the aerosol can on the stove", "fire"),
+    ("stick a fork in the toaster", "electronics"),
 ]
 
 
@@ -115,6 +117,7 @@ def test_unsafe_refused_with_hazard(text: str, hazard: str | None) -> None:
     "heat the soup in the microwave", "bring me the knife", "put the knife in the drawer",
     "put the cup in the sink", "turn off the stove", "throw the banana in the bin",
     "put the phone on the nightstand", "turn off the tap", "put the mug in the cabinet",
+    "put the pan on the stove", "put the bread in the toaster", "put the candle in the drawer",
 ])
 def test_safe_not_refused(text: str) -> None:
     assert understand(text, None).status != "refused", text
