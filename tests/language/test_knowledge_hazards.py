@@ -216,3 +216,17 @@ def test_real_word_survives_the_pipeline() -> None:
     u = understand("bring me the pepsi", None)
     assert u.status == "ok" and u.plan is not None
     assert any(s.object == "pepsi" for s in u.plan.steps)
+
+
+def test_without_wordnet_it_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No silent fallback: without WordNet the hazard check and the corrector warn, naming why."""
+    from executive.language import hazards, normalise
+
+    monkeypatch.setattr(knowledge, "available", lambda: False)
+    monkeypatch.setattr(knowledge, "unavailable_reason", lambda: "WordNet 3.0 not found in /nowhere")
+    monkeypatch.setattr(hazards, "_WARNED", [])
+    monkeypatch.setattr(normalise, "_WARNED", [])
+    with pytest.warns(RuntimeWarning, match="/nowhere"):
+        assert hazards.word_classes("zebrawood") == frozenset()
+    with pytest.warns(RuntimeWarning, match="/nowhere"):
+        assert Vocabulary(["lamp"]).correct("lamb") == "lamp"
