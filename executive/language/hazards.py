@@ -279,6 +279,11 @@ def _knowledge_clause_rules(words: list[str]) -> Hazard | None:
                           "I can hand it over instead.")
     rest_set = set(rest)
     props = _props_of(rest)
+    if verb in THROW_VERBS | {"drop", "smash", "slam"} and "fragile" in props and (
+            rest_set & FLOOR or (verb in THROW_VERBS and not rest_set & {
+                "bin", "trash", "garbage", "away", "out", "rubbish", "recycling"})):
+        return Hazard("damage", "I won't do that: glass, china and eggs break when dropped or "
+                                "thrown.")
     # a tap, a bath or a sink left running floods the home
     if (verb in _LEAVE or verb in {"turn", "run"}) and "water_destination" in props and (
         rest_set & (_STATE_ON | {"overflow", "overflowing"})) and (

@@ -100,6 +100,8 @@ REFUSED = [
     ("toss the ball to the kitten", "harm"),
     ("put the aerosol can on the stove", "fire"),
     ("stick a fork in the toaster", "electronics"),
+    ("drop the goblet on the floor", "damage"),
+    ("toss the wineglass across the room", "damage"),
 ]
 
 
@@ -118,6 +120,7 @@ def test_unsafe_refused_with_hazard(text: str, hazard: str | None) -> None:
     "put the cup in the sink", "turn off the stove", "throw the banana in the bin",
     "put the phone on the nightstand", "turn off the tap", "put the mug in the cabinet",
     "put the pan on the stove", "put the bread in the toaster", "put the candle in the drawer",
+    "throw the broken plate in the bin", "drop the ball on the floor", "throw away the broken glass",
 ])
 def test_safe_not_refused(text: str) -> None:
     assert understand(text, None).status != "refused", text
