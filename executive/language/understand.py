@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from executive.language import hazards
 from executive.language import lexicon as lx
-from executive.language import safety
 from executive.language.clauses import assign_roles, execution_order, split
 from executive.language.expand import Expander, Need, head_of
 from executive.language.frames import Frame, NounPhrase
@@ -234,7 +234,7 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
         return Understanding("clarify", question=ASK_WHAT, reason="empty instruction")
     source = clean(text)[:500]
 
-    hazard = safety.check_text(toks)
+    hazard = hazards.check_text(toks)
     if hazard is not None:
         return Understanding("refused", reason=hazard.reason, hazard=hazard.hazard)
 
@@ -264,7 +264,7 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
             if segs[k].cond_attach > 0:
                 target.textual = -1  # the condition was said first: it is an antecedent
 
-    grounder = Grounder(world) if world is not None else None
+    grounder = Grounder(world, source=source) if world is not None else None
     mentions = _Mentions(grounder)
     for f in frames:
         mentions.frame(f)
@@ -292,7 +292,7 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
     else:
         plan0 = rough.plan if isinstance(rough, Understanding) else None
     if plan0 is not None:
-        hazard = safety.check_plan(plan0, None)
+        hazard = hazards.check_plan(plan0, None)
         if hazard is not None:
             return Understanding("refused", reason=hazard.reason, hazard=hazard.hazard)
 
@@ -333,7 +333,7 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
     ans = _parse_answer(answer, vocab)
     res = _expand(actions, constraints, grounder, ans, world.holding(), source)
     if res.status == "ok" and res.plan is not None:
-        hazard = safety.check_plan(res.plan, world)
+        hazard = hazards.check_plan(res.plan, world)
         if hazard is not None:
             return Understanding("refused", reason=hazard.reason, hazard=hazard.hazard)
     return res
