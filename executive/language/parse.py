@@ -25,6 +25,10 @@ _GOAL_RAW_FOR_BRING = frozenset(
     {"to", "into", "onto", "back to", "back into", "back onto", "toward", "towards",
      "up to", "back in", "back on"}
 )
+_LONG_UNITS = {"day": 86_400.0, "days": 86_400.0, "week": 604_800.0, "weeks": 604_800.0,
+               "month": 2_592_000.0, "months": 2_592_000.0, "year": 31_536_000.0,
+               "years": 31_536_000.0}
+MAX_WAIT_S = 86_400.0  # one wait step; longer is asked about, never cut short silently
 _SUBJECT_WORDS = frozenset({"is", "are", "was", "were", "seems", "looks", "be", "gets"})
 
 
@@ -319,10 +323,13 @@ def _duration(toks: list[str], i: int, e: int) -> tuple[float | None, int]:
     if j < e and toks[j] in {"and", "a"} and j + 1 < e and toks[j + 1] in {"half", "a"}:
         j += 2 if toks[j + 1] == "half" else 3
         amount += 0.5
+    # never capped here: the caller asks about a duration it cannot honour
     if j < e and toks[j] in lx.TIME_UNITS:
-        return min(amount * mult * lx.TIME_UNITS[toks[j]], 86_400.0), j + 1
+        return amount * mult * lx.TIME_UNITS[toks[j]], j + 1
+    if j < e and toks[j] in _LONG_UNITS:  # read, so that "wait 3 days" is asked about
+        return amount * mult * _LONG_UNITS[toks[j]], j + 1
     if amount and j == e:
-        return min(amount * mult, 86_400.0), j  # "wait 5" → seconds
+        return amount * mult, j  # "wait 5" → seconds
     return None, i
 
 
@@ -488,6 +495,13 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
         return [frame]
     if kind == "wait":
         secs, j = _duration(toks, i, e)
+        if secs is None:  # the raw words: the typo corrector must not hide a unit
+            secs, j = _duration([r.lower() for r in tk.raw], i, e)
+        if secs is None and any(_number(t) is not None for t in toks[i:e]):
+            frame.question = "How long should I wait? I did not understand the time unit."
+        if secs is not None and not (0.0 < secs <= MAX_WAIT_S):
+            frame.question = (f"How long should I wait? I can wait up to {MAX_WAIT_S / 3600:.0f} "
+                              "hours, and only a positive time.")
         frame.seconds = secs if secs is not None else lx.DEFAULT_WAIT_S
         return [frame]
     _objects_and_pps(tk, i, e, frame)

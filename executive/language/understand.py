@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -17,6 +18,11 @@ from executive.plan import Constraint, Plan
 from executive.world_model import WorldModel
 
 Status = Literal["ok", "refused", "clarify", "infeasible"]
+# Numbers the tokenizer would mangle: a sign ("-100" would read as 100), exponents ("1e308"
+# as 1, e, 308), not-a-numbers. Asked about, never silently replaced by another number.
+_ODD_NUMBER = re.compile(
+    r"(?:(?<![\w.])[-+\u2212]\s?\d[\d.,]*)|(?:\d[\d.]*e[-+]?\d+)|(?:\b(?:nan|inf|infinity|infinite|"
+    r"infinitely|forever)\b)", re.IGNORECASE)
 ASK_WHAT = "What would you like me to do?"
 _REMARK_STARTS = [p.split() for p in ("i am", "we are", "it is", "that is", "this is", "i feel",
                                       "i think", "i have", "we have", "there is", "i was",
@@ -237,6 +243,12 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
     hazard = safety.check_text(toks)
     if hazard is not None:
         return Understanding("refused", reason=hazard.reason, hazard=hazard.hazard)
+    odd = _ODD_NUMBER.search(source)
+    if odd is not None:
+        return Understanding(
+            "clarify", reason=f"unusable number {odd.group(0).strip()!r}",
+            question=f"I can't use '{odd.group(0).strip()}' as a number: how long, or how many, "
+                     "exactly (a positive number)?")
 
     segs = split(toks)
     assign_roles(toks, segs)
