@@ -498,10 +498,10 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
         if secs is None:  # the raw words: the typo corrector must not hide a unit
             secs, j = _duration([r.lower() for r in tk.raw], i, e)
         if secs is None and any(_number(t) is not None for t in toks[i:e]):
-            frame.question = "How long should I wait? I did not understand the time unit."
+            frame.question = "I did not understand the time unit: how long should I wait?"
         if secs is not None and not (0.0 < secs <= MAX_WAIT_S):
-            frame.question = (f"How long should I wait? I can wait up to {MAX_WAIT_S / 3600:.0f} "
-                              "hours, and only a positive time.")
+            frame.question = (f"I can wait between 0 and {MAX_WAIT_S / 3600:.0f} hours: how long "
+                              "should I wait?")
         frame.seconds = secs if secs is not None else lx.DEFAULT_WAIT_S
         return [frame]
     _objects_and_pps(tk, i, e, frame)
