@@ -494,9 +494,14 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
             frame.question = "What should I say?"
         return [frame]
     if kind == "wait":
-        secs, j = _duration(toks, i, e)
-        if secs is None:  # the raw words: the typo corrector must not hide a unit
-            secs, j = _duration([r.lower() for r in tk.raw], i, e)
+        secs = None
+        for words in (toks, [r.lower() for r in tk.raw]):  # raw: a corrected unit is no unit
+            for k in range(i, e):  # "wait here for 30 seconds"
+                secs, _j = _duration(words, k, e)
+                if secs is not None:
+                    break
+            if secs is not None:
+                break
         if secs is None and any(_number(t) is not None for t in toks[i:e]):
             frame.question = "I did not understand the time unit: how long should I wait?"
         if secs is not None and not (0.0 < secs <= MAX_WAIT_S):
@@ -522,8 +527,8 @@ def _gapping(tk: Tokens, frame: Frame, base: str) -> list[Frame]:
         return []
     bounds = [*order, len(pps)]
     clause_nps = {id(np) for _r, _c, np in pps}
-    for obj in frame.objects:  # undo the whole-clause PP assignment
-        obj.pps = [(c, np) for c, np in obj.pps if id(np) not in clause_nps]
+    for obj in [*frame.objects, *(np for _r, _c, np in pps if np is not None)]:
+        obj.pps = [(c, np) for c, np in obj.pps if id(np) not in clause_nps]  # undo the clause's
     out = []
     for k, obj in enumerate(frame.objects):
         mine = pps[bounds[k] : bounds[k + 1]]
@@ -563,6 +568,7 @@ def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
     pps: list[tuple[str, str, NounPhrase | None]] = []  # (raw prep, canonical, np)
     objects: list[NounPhrase] = []
     order: list[int] = []
+    pp_at: list[int] = []
     i = _skip_adverbs(toks, i, e)
     # indirect object: "bring me the cup", "give the dog the ball"
     if frame.kind in {"bring", "give", "pick", "pour", "take", "throw", "heat", "fill"} or (
@@ -586,6 +592,7 @@ def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
         if t in {"here", "there", "home"}:
             pps.append(("to", "to", NounPhrase(head=t, raw=t, anaphor="there" if t == "there"
                                                else None)))
+            pp_at.append(i)
             i += 1
             continue
         if (t in _PARTICLES and (i + 1 >= e or toks[i + 1] in _STOP) and _match_prep(
@@ -615,6 +622,7 @@ def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
                                 anaphor="there" if toks[j] == "there" else None)
                 j2 = j + 1
             pps.append((raw, canon, np))
+            pp_at.append(i)
             i = max(j2, i + n)
             continue
         if t in {"that", "which"} and i + 1 < e and toks[i + 1] in _SUBJECT_WORDS:
@@ -630,18 +638,42 @@ def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
     frame.objects = objects
     frame.pps_seen = pps
     frame.object_pp_order = order
-    _assign_pps(frame, pps)
+    frame.pp_at = pp_at
+    _assign_pps(frame, pps, toks)
 
 
-def _assign_pps(frame: Frame, pps: list[tuple[str, str, NounPhrase | None]]) -> None:
+_PLACING = frozenset({"place", "discard", "pour", "fill", "heat", "throw"})
+
+
+def _learned_goal(words: list[str], pp_at: list[int], cands: list[int]) -> int | None:
+    """The learned tagger's goal among several candidate goal phrases.
+
+    The goal is the first candidate whose preposition the tagger puts in a TGT span; the
+    candidates it puts in the object's span are the object's modifiers ("the cup that is
+    on the table"). None when it tags none of them TGT (then the rule's choice stands).
+    """
+    from executive.language.tagger import load  # lazy: the model loads on first need
+
+    tags = load().tags(words)
+    for k in cands:
+        if tags[pp_at[k]].endswith("-TGT"):
+            return k
+    return None
+
+
+def _assign_pps(frame: Frame, pps: list[tuple[str, str, NounPhrase | None]],
+                words: list[str] | None = None) -> None:
     kind = frame.kind
     goal_idx: int | None = None
-    if kind in {"place", "discard", "pour", "fill", "heat"} or (
-        kind == "throw"
-    ):
-        for k, (_raw, canon, np) in enumerate(pps):
-            if np is not None and canon in lx.GOAL_PREPS:
-                goal_idx = k
+    learned = False
+    if kind in _PLACING:
+        cands = [k for k, (_raw, canon, np) in enumerate(pps)
+                 if np is not None and canon in lx.GOAL_PREPS]
+        goal_idx = cands[-1] if cands else None
+        if len(cands) >= 2 and words is not None and len(frame.pp_at) == len(pps):
+            choice = _learned_goal(words, frame.pp_at, cands)
+            if choice is not None:
+                goal_idx, learned = choice, True
     elif kind in {"bring", "take", "pick", "give", "push"}:
         for k, (raw, canon, np) in enumerate(pps):
             if np is not None and (raw in _GOAL_RAW_FOR_BRING or (
@@ -665,6 +697,8 @@ def _assign_pps(frame: Frame, pps: list[tuple[str, str, NounPhrase | None]]) -> 
                 frame.instrument = np
         elif canon == "for" and np.person:
             frame.recipient = frame.recipient or np
+        elif learned and goal_idx is not None and k > goal_idx and frame.target is not None:
+            frame.target.pps.append((canon, np))  # "in a mug on the counter": the mug's place
         elif frame.objects:
             for obj in frame.objects:
                 obj.pps.append((canon, np))

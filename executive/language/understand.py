@@ -9,6 +9,7 @@ from typing import Any, Literal
 from executive.language import lexicon as lx
 from executive.language import safety
 from executive.language.clauses import assign_roles, execution_order, split
+from executive.language.encoder import ModelError
 from executive.language.expand import Expander, Need, head_of
 from executive.language.frames import Frame, NounPhrase
 from executive.language.grounding import Grounder
@@ -190,6 +191,8 @@ def understand(text: str, world: WorldModel | None = None,
     """
     try:
         return _understand(text, world, answer)
+    except ModelError:
+        raise  # the learned parser cannot load: say so, never parse differently in silence
     except Exception as e:  # pragma: no cover - the last line of defence
         return Understanding("infeasible", reason=f"I could not understand that ({type(e).__name__}).")
 
