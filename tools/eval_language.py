@@ -110,7 +110,8 @@ def table(res: dict[str, dict[str, Any]]) -> str:
 
 def write_readme(text: str, readme: Path = README) -> None:
     body = readme.read_text(encoding="utf-8")
-    block = (f"{BEGIN}\nReal-instruction corpus, every source unseen by the parser "
+    block = (f"{BEGIN}\n### Language on real instructions\n\n"
+             "Real-instruction corpus, every source unseen by the parser "
              f"(`python tools/eval_language.py --readme`):\n\n{text}\n{END}")
     if BEGIN in body and END in body:
         head, rest = body.split(BEGIN, 1)

@@ -462,6 +462,9 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
                                  and toks[s + 1] not in _PARTICLES | {"back", "home"})
     ):
         s += 2 if toks[s + 1] == "and" else 1
+    purpose = _purpose(tk, s, e)
+    if purpose is not None:
+        return purpose
     v = _verb_at(toks, s, e)
     if v is None:
         np, _j = parse_np(toks, s, e)
@@ -515,6 +518,43 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
         return gapped
     _settle(frame, base)
     return [frame]
+
+
+def _purpose(tk: Tokens, s: int, e: int) -> list[Frame] | None:
+    """"pull the handle to open the drawer", "use the switch to turn on the light".
+
+    When a clause has "to" + a verb we know after its first words, the learned tagger
+    decides whether the words before it are the *means* (an INS span: the instrument) and
+    the verb after it the *purpose* (a V span). Then the purpose is the task, with the
+    instrument attached. A V after "to" without an instrument before it is a second task
+    after the first ("take the sponge to wipe the table" → take, then wipe). Otherwise None
+    and the clause is read as usual ("bring the cup to the kitchen": no verb after "to").
+    """
+    toks = tk.t
+    k = next((j for j in range(s + 1, e - 1) if toks[j] == "to" and (
+        (v := _verb_at(toks, j + 1, e)) is not None and v[0] != "unknown")), None)
+    if k is None:
+        return None
+    from executive.language.tagger import load, spans  # lazy: the model loads on first need
+
+    tags = load().tags(toks)
+    if not tags[k + 1].endswith("-V"):
+        return None
+    ins = [(a, b) for slot, a, b in spans(tags[s:k]) if slot == "INS"]
+    if not ins:  # the means is a task of its own: "go to the kitchen to get the cup"
+        first, then = parse_clause(tk, s, k), parse_clause(tk, k + 1, e)
+        if first and then and all(f.kind not in {"unknown", "avoid"} for f in first + then):
+            return first + then
+        return None
+    frames = parse_clause(tk, k + 1, e)
+    if len(frames) != 1 or frames[0].kind in {"unknown", "avoid"}:
+        return None
+    a, b = ins[0]
+    np, _j = parse_np(toks, s + a, s + b)
+    if np is not None and frames[0].instrument is None:
+        frames[0].instrument = np
+    frames[0].source_words = " ".join(toks[s:e])
+    return frames
 
 
 def _gapping(tk: Tokens, frame: Frame, base: str) -> list[Frame]:

@@ -85,3 +85,20 @@ def test_arbitrary_placing_sentences_give_a_status(words: list[str]) -> None:
     assert u.status in {"ok", "refused", "clarify", "infeasible"}
     tags = load().tags([w for w in " ".join(words).split() if w] or ["x"])
     assert set(tags) <= set(TAGS)
+
+
+@pytest.mark.parametrize(("text", "steps"), [
+    ("pull the handle to open the drawer", [("open", "drawer", None)]),
+    ("use the switch to turn on the light", [("toggle_on", "light", None)]),
+    ("take the sponge to wipe the table", [("pick", "sponge", None), ("wipe", "table", None)]),
+    ("go to the kitchen to get the cup",
+     [("navigate", None, "kitchen"), ("pick", "cup", None), ("give", "cup", "person")]),
+    ("bring the cup to the kitchen", [("pick", "cup", None), ("place", "cup", "kitchen")]),
+])
+def test_instrument_and_purpose(text: str, steps: list) -> None:
+    assert _steps(text) == steps
+
+
+def test_purpose_keeps_the_instrument() -> None:
+    u = understand("pull the handle to open the drawer")
+    assert u.status == "ok" and u.plan is not None and u.plan.steps[0].skill == "open"
