@@ -144,7 +144,7 @@ def parse_np(toks: list[str], i: int, end: int) -> tuple[NounPhrase | None, int]
             continue
         if words and t in lx.VERB_BASE and t not in lx.COMMON_NOUNS and (
             t not in lx.COLOURS and t not in lx.SIZES
-        ):
+        ) and not _inside_phrase(toks, i):
             break
         if not re.fullmatch(r"[a-z0-9]+", t):
             break
@@ -178,6 +178,17 @@ def parse_np(toks: list[str], i: int, end: int) -> tuple[NounPhrase | None, int]
             i = j
     np.raw = " ".join(toks[start:i])
     return np, i
+
+
+def _inside_phrase(toks: list[str], i: int) -> bool:
+    """Whether the learned tagger reads the verb-like word at ``i`` as continuing the noun
+    phrase before it ("three different drinks", "the cleaning spray"), not as a new verb."""
+    if i == 0:
+        return False
+    from executive.language.tagger import load  # lazy: the model loads on first need
+
+    tags = load().tags(toks)
+    return tags[i].startswith("I-") and tags[i] != "I-V" and tags[i - 1] != "O"
 
 
 def _make_np(words: list[str], det: str | None) -> NounPhrase:

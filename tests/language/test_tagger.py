@@ -102,3 +102,9 @@ def test_instrument_and_purpose(text: str, steps: list) -> None:
 def test_purpose_keeps_the_instrument() -> None:
     u = understand("pull the handle to open the drawer")
     assert u.status == "ok" and u.plan is not None and u.plan.steps[0].skill == "open"
+
+
+def test_quantity_with_a_verb_like_noun() -> None:
+    """"three different drinks": three picks of a drink, never an object called 'different'."""
+    steps = _steps("bring me three different drinks")
+    assert [s for s in steps if s[0] == "pick"] == [("pick", "drink", None)] * 3
