@@ -38,8 +38,11 @@ MODEL_DIR = Path(__file__).resolve().parent / "models"
 ENCODER_PATH = Path(os.environ.get("EXECUTIVE_LANGUAGE_ENCODER", MODEL_DIR / "encoder.onnx"))
 
 
-class ModelError(RuntimeError):
-    """The language model cannot load: the message names the file and how to fix it."""
+class ModelError(ValueError):
+    """The language model cannot load: the message names the file and how to fix it.
+
+    A ValueError, so that the CLI reports it as a one-line error (no traceback).
+    """
 
 
 def wheel_dir() -> Path:

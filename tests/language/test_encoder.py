@@ -89,3 +89,19 @@ def test_corrupt_weights_name_the_file(tmp_path: Path) -> None:
     bad.write_bytes(b"\x05\x00\x00\x00\x00\x00\x00\x00{oops")
     with pytest.raises(enc.ModelError, match=r"model\.safetensors"):
         enc.read_safetensors(bad)
+
+
+def test_cli_reports_a_corrupt_model_in_one_line(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    bad = tmp_path / "encoder.onnx"
+    bad.write_bytes(b"garbage")
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "EXECUTIVE_LANGUAGE_ENCODER": str(bad), "PYTHONPATH": str(root)}
+    p = subprocess.run([sys.executable, "-m", "executive.cli", "compile", "--no-ground", "--format",
+                        "plan-json", "put the apple in a mug on the counter"], env=env, cwd=root,
+                       capture_output=True, text=True, timeout=120, check=False)
+    assert p.returncode == 2
+    assert str(bad) in p.stderr and "Traceback" not in p.stderr
