@@ -40,3 +40,14 @@ def test_bad_line_names_file_line_and_field(tmp_path: Path) -> None:
     p = _write(tmp_path, [{"text": "x", "source": "A", "category": "nonsense"}])
     with pytest.raises(SystemExit, match=r"c\.jsonl:1: field 'category'"):
         eval_language.load(p)
+
+
+def test_silver_tags_from_steps() -> None:
+    row = {"text": "put the red apple in the sink", "source": "A", "category": "task",
+           "steps": [{"skill": "pick", "object": "apple", "target": None},
+                     {"skill": "place", "object": "apple", "target": "sink"}]}
+    words, tags = eval_language.silver_tags(row)
+    assert words == ["put", "the", "red", "apple", "in", "the", "sink"]
+    assert tags == ["B-V", "B-OBJ", "I-OBJ", "I-OBJ", "B-TGT", "I-TGT", "I-TGT"]
+    row["steps"][0]["object"] = "banana"
+    assert eval_language.silver_tags(row) is None
