@@ -188,7 +188,8 @@ class Runtime:
         issues = validate(compiled.root, entities=entities() if callable(entities) else None,
                           hand_written=compiled.hand_written, strict=compiled.strict,
                           base_limits=self.config.base_limits)
-        self.last_warnings = [str(i) for i in issues if i.severity == "warning"]
+        self.last_warnings = [f"{i.path}: [{i.rule}] {i.message}" for i in issues
+                              if i.severity == "warning"]
         if errs := errors(issues):
             msg = "; ".join(str(i) for i in errs[:5])
             return Outcome("refused", Reason.TREE_INVALID, f"tree failed validation: {msg}")
