@@ -25,6 +25,9 @@ from executive.validator import errors, validate
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="executive", description=__doc__.splitlines()[0])
+    from executive import __version__
+
+    p.add_argument("--version", action="version", version=f"executive {__version__}")
     sub = p.add_subparsers(dest="cmd", required=True)
 
     run = sub.add_parser("run", help="run an instruction or a plan in the simulated world")
@@ -34,8 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--strict", action="store_true",
                      help="hand-written trees: a missing recovery chain or a guard looser than its "
                           "scope refuses the tree (default: a warning)")
-    run.add_argument("--seed", type=int, default=0)
-    run.add_argument("--clock", choices=("lockstep", "realtime"), default="lockstep")
+    run.add_argument("--seed", type=int, default=0, help="world and fault seed (default 0)")
+    run.add_argument("--clock", choices=("lockstep", "realtime"), default="lockstep",
+                     help="lockstep: the world advances one period per tick (same seed, same trace); "
+                          "realtime: ticks on the wall clock")
     run.add_argument("--rate", type=float, default=10.0, help="tick rate in Hz (default 10)")
     run.add_argument("--faults", default="", help="e.g. grasp_slip=0.3,blocked_path=0.2")
     run.add_argument("--max-time", type=float, default=1800.0, help="sim-time budget in s")
@@ -52,17 +57,18 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--model", type=Path, help="VLA model file (default: the shipped reference)")
 
     comp = sub.add_parser("compile", help="compile an instruction or plan and print the tree")
-    comp.add_argument("instruction", nargs="?")
-    comp.add_argument("--plan", type=Path)
+    comp.add_argument("instruction", nargs="?", help="what the robot should do, in words")
+    comp.add_argument("--plan", type=Path, help="a plan file (YAML/JSON) instead of words")
     comp.add_argument("--tree", type=Path, help="render a hand-written tree file instead")
-    comp.add_argument("--format", default="unicode", choices=(*FORMATS, "plan-json"))
+    comp.add_argument("--format", default="unicode", choices=(*FORMATS, "plan-json"),
+                      help="tree render (default unicode) or the plan as JSON")
     comp.add_argument("--no-ground", action="store_true", help="parse without a world")
     comp.add_argument("--batch", help="file with one instruction per line ('-' for stdin)")
     comp.add_argument("--answer", help="answer to a clarification question")
-    comp.add_argument("--seed", type=int, default=0)
+    comp.add_argument("--seed", type=int, default=0, help="world seed for grounding (default 0)")
 
     chk = sub.add_parser("check", help="check skill files and plans (schema, grounding, validator)")
-    chk.add_argument("files", nargs="+", type=Path)
+    chk.add_argument("files", nargs="+", type=Path, help="skill, plan or tree files")
 
     sub.add_parser("reasons", help="print the reason-code table (Markdown)")
     _observe_parsers(run, sub)
