@@ -12,6 +12,9 @@ of these keys, whose value is the node's settings::
     leaf:     {type: navigate|detect|pick|place|open|close|toggle|wipe|pour|give|push|say|wait,
                name, ...leaf arguments}
     condition: {type: holding|at|open|closed|on|off|visible, name, entity}
+    parallel: {name, policy: success_on_all|success_on_one (default success_on_all),
+               synchronise (default true), children: [node, ...]}
+    decorator: {type: a py_trees decorator by name (inverter, failure_is_success, …), name, child}
 
 Errors name the file and the node path.
 """
@@ -152,7 +155,40 @@ def _condition(name: str, body: dict[str, Any], here: str) -> Behaviour:
     return cond.CONDITIONS[kind](name, **body)
 
 
+def _parallel(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    kids = _children(body, here)
+    policy, sync = str(body.pop("policy", "success_on_all")), bool(body.pop("synchronise", True))
+    _no_extra(body, here)
+    if policy not in _POLICIES:
+        raise TreeSpecError(f"{here}: unknown parallel policy {policy!r}; known: {', '.join(_POLICIES)}")
+    return py_trees.composites.Parallel(name, policy=_POLICIES[policy](synchronise=sync), children=kids)
+
+
+def _decorator(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    kind = str(body.pop("type"))
+    child = _child(body, here)
+    _no_extra(body, here)
+    if kind not in _DECORATORS:
+        raise TreeSpecError(f"{here}: unknown decorator {kind!r}; known: {', '.join(sorted(_DECORATORS))}")
+    return _DECORATORS[kind](name=name, child=child)
+
+
+_POLICIES = {"success_on_all": py_trees.common.ParallelPolicy.SuccessOnAll,
+             "success_on_one": py_trees.common.ParallelPolicy.SuccessOnOne}
+# py_trees' decorators that take only (name, child): deterministic on any clock. (Timeout and
+# friends read the wall clock, so they would break lockstep's same-seed-same-trace.)
+_DECORATORS = {
+    "inverter": py_trees.decorators.Inverter,
+    "failure_is_success": py_trees.decorators.FailureIsSuccess,
+    "failure_is_running": py_trees.decorators.FailureIsRunning,
+    "success_is_failure": py_trees.decorators.SuccessIsFailure,
+    "success_is_running": py_trees.decorators.SuccessIsRunning,
+    "running_is_failure": py_trees.decorators.RunningIsFailure,
+    "running_is_success": py_trees.decorators.RunningIsSuccess,
+}
+
 _BUILDERS = {
     "sequence": _sequence, "selector": _selector, "chain": _chain, "stage": _stage,
     "retry": _retry, "guard": _guard, "abort": _abort, "leaf": _leaf, "condition": _condition,
+    "parallel": _parallel, "decorator": _decorator,
 }
