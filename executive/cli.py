@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("instruction", nargs="?", help="what the robot should do, in words")
     run.add_argument("--plan", type=Path, help="a plan file (YAML/JSON) instead of words")
     run.add_argument("--tree", type=Path, help="a hand-written tree file (YAML, see executive/tree_spec.py)")
+    run.add_argument("--allow-import", action="append", default=[], metavar="PACKAGE",
+                     help="--tree: let the file name behaviour classes from this package (repeatable)")
     run.add_argument("--strict", action="store_true",
                      help="hand-written trees: a missing recovery chain or a guard looser than its "
                           "scope refuses the tree (default: a warning)")
@@ -60,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("instruction", nargs="?", help="what the robot should do, in words")
     comp.add_argument("--plan", type=Path, help="a plan file (YAML/JSON) instead of words")
     comp.add_argument("--tree", type=Path, help="render a hand-written tree file instead")
+    comp.add_argument("--allow-import", action="append", default=[], metavar="PACKAGE",
+                      help="--tree: let the file name behaviour classes from this package (repeatable)")
     comp.add_argument("--format", default="unicode", choices=(*FORMATS, "plan-json"),
                       help="tree render (default unicode) or the plan as JSON")
     comp.add_argument("--no-ground", action="store_true", help="parse without a world")
@@ -197,7 +201,8 @@ def _run(args: argparse.Namespace) -> int:
                           "name": eng.info.get("engine"), "backend": eng.info.get("backend"),
                           "model": eng.info.get("model")}
     try:
-        compiled = (_hand_written(args.tree, plan, strict=args.strict) if args.tree is not None
+        compiled = (_hand_written(args.tree, plan, strict=args.strict, allow=args.allow_import)
+                    if args.tree is not None
                     else compile_plan(plan, backend.entities(), vla=eng.enabled))
     except CompileError as e:
         return _report(Outcome("refused", Reason.INFEASIBLE, str(e)), args.json)
@@ -213,13 +218,13 @@ def _run(args: argparse.Namespace) -> int:
     return _report(outcome, args.json)
 
 
-def _hand_written(path: Path, plan: Plan, *, strict: bool = False) -> Any:
+def _hand_written(path: Path, plan: Plan, *, strict: bool = False, allow: Sequence[str] = ()) -> Any:
     """A hand-written tree as a CompiledTree: its recovery chains (or its top-level children)
     are its steps (``executive.compiler.adopt``)."""
     from executive.compiler import adopt
     from executive.tree_spec import load_tree
 
-    return adopt(load_tree(path), plan, strict=strict)
+    return adopt(load_tree(path, allow_import=allow), plan, strict=strict)
 
 
 def _execute_observed(args: argparse.Namespace, backend: Any, config: Any, compiled: Any) -> Any:
@@ -290,7 +295,7 @@ def _compile_tree(args: argparse.Namespace) -> int:
         raise BadInput("give one of: an instruction, --plan or --tree")
     if args.format not in FORMATS:
         raise BadInput(f"--tree renders as {'|'.join(FORMATS)}, not {args.format}")
-    root = load_tree(args.tree)
+    root = load_tree(args.tree, allow_import=args.allow_import)
     sys.stdout.write(render(root, args.format))
     issues = validate(root, entities=None if args.no_ground else _world(args.seed).entities(),
                       hand_written=True)

@@ -45,3 +45,47 @@ def test_bad_parallel_or_decorator_names_the_file_and_node(tmp_path, bad, words)
     with pytest.raises(TreeSpecError) as e:
         load_tree(f)
     assert str(f) in str(e.value) and words in str(e.value) and "tree/both" in str(e.value)
+
+
+CUSTOM = """tree:
+  sequence:
+    name: mine
+    children:
+      - behaviour: {class: "%s", name: %s}
+"""
+
+
+def test_a_custom_behaviour_class_by_name_needs_its_package_allowed(tmp_path):
+    pkg = tmp_path / "mybots"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text(
+        "import py_trees\n\n"
+        "class Hello(py_trees.behaviour.Behaviour):\n"
+        "    def __init__(self, name, greeting='hi'):\n"
+        "        super().__init__(name)\n        self.greeting = greeting\n"
+        "    def setup(self, **kwargs):\n        self.ctx = kwargs['context']\n"
+        "    def update(self):\n        self.ctx.record('said', self.name, text=self.greeting)\n"
+        "        return py_trees.common.Status.SUCCESS\n")
+    f = tmp_path / "t.yaml"
+    f.write_text(CUSTOM % ("mybots:Hello", "hello, greeting: hey"))
+    with pytest.raises(TreeSpecError, match="--allow-import mybots"):
+        load_tree(f)
+    import sys
+
+    sys.path.insert(0, str(tmp_path))
+    try:
+        root = load_tree(f, allow_import=["mybots"])
+        assert root.children[0].greeting == "hey"
+        assert executive.run_tree(root, engine="none").outcome == "succeeded"
+        from executive.cli import main
+
+        assert main(["run", "--tree", str(f), "--no-log", "--engine", "none",
+                     "--allow-import", "mybots"]) == 0
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("mybots", None)
+    f.write_text(CUSTOM % ("py_trees.behaviours:Success", "ok"))
+    assert isinstance(load_tree(f).children[0], py_trees.behaviours.Success)
+    f.write_text(CUSTOM % ("py_trees.common:Status", "x"))
+    with pytest.raises(TreeSpecError, match="not a py_trees behaviour class"):
+        load_tree(f)
