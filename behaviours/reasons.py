@@ -41,6 +41,7 @@ class Reason(IntEnum):
     SAFETY_TIMEOUT = 407
     SAFETY_INVALID_COMMAND = 408
     ESTOP = 409
+    SAFETY_UNGUARDED = 410
     # 5xx ports
     PORT_TIMEOUT = 501
     PORT_ERROR = 502
@@ -109,6 +110,7 @@ DESCRIPTIONS: dict[Reason, str] = {
     Reason.SAFETY_TIMEOUT: "the guarded action took longer than its time limit",
     Reason.SAFETY_INVALID_COMMAND: "a command contained NaN or infinite values",
     Reason.ESTOP: "the emergency stop is latched",
+    Reason.SAFETY_UNGUARDED: "a behaviour commanded motion outside any safety guard (not declared actuating)",
     Reason.PORT_TIMEOUT: "the robot interface did not answer in time",
     Reason.PORT_ERROR: "the robot interface reported an error",
     Reason.CANCELLED: "the goal was cancelled",

@@ -75,6 +75,10 @@ class SafetyGate:
         self._estop_reason: str | None = None
         self._last_rejection = Reason.NONE
         self.forwarded: list[tuple[str, tuple[float, ...]]] | None = None  # set to [] to audit
+        #: The runtime sets this: a motion command while no guard's scope is active comes from a
+        #: behaviour that is not declared actuating (so no validator check applied to it); it is
+        #: refused with SAFETY_UNGUARDED and the runtime fails the goal.
+        self.require_scope = False
 
     # -- MotionPort ---------------------------------------------------------------------
     def current_limits(self) -> SafetyLimits:
@@ -91,7 +95,7 @@ class SafetyGate:
             return self._reject(Reason.SAFETY_INVALID_COMMAND, "base", vals, "finite")
         linear, angular = float(linear), float(angular)
         if reason := self._estop_check():
-            return self._reject(reason, "base", vals, "estop")
+            return self._reject(reason, "base", vals, _needs(reason))
         if abs(linear) > lim.linear_velocity:
             return self._reject(Reason.SAFETY_LINEAR_VELOCITY, "base", linear, lim.linear_velocity)
         if abs(angular) > lim.angular_velocity:
@@ -115,7 +119,7 @@ class SafetyGate:
         if not _finite(vals):
             return self._reject(Reason.SAFETY_INVALID_COMMAND, "arm", list(vals), "finite")
         if reason := self._estop_check():
-            return self._reject(reason, "arm", list(vals), "estop")
+            return self._reject(reason, "arm", list(vals), _needs(reason))
         peak = max((abs(float(v)) for v in vals), default=0.0)
         if peak > lim.joint_velocity:
             return self._reject(Reason.SAFETY_JOINT_VELOCITY, "arm", peak, lim.joint_velocity)
@@ -128,7 +132,7 @@ class SafetyGate:
         if not _finite(vals):
             return self._reject(Reason.SAFETY_INVALID_COMMAND, "torque", list(vals), "finite")
         if reason := self._estop_check():
-            return self._reject(reason, "torque", list(vals), "estop")
+            return self._reject(reason, "torque", list(vals), _needs(reason))
         peak = max((abs(float(v)) for v in vals), default=0.0)
         if peak > lim.torque:
             return self._reject(Reason.SAFETY_TORQUE, "torque", peak, lim.torque)
@@ -141,7 +145,7 @@ class SafetyGate:
         if len(vals) != 3 or not _finite(vals):
             return self._reject(Reason.SAFETY_INVALID_COMMAND, "ee", list(vals), "finite xyz")
         if reason := self._estop_check():
-            return self._reject(reason, "ee", list(vals), "estop")
+            return self._reject(reason, "ee", list(vals), _needs(reason))
         x, y, z = (float(v) for v in vals)
         if not lim.inside_workspace(x, y) or not lim.ee_height[0] <= z <= lim.ee_height[1]:
             return self._reject(
@@ -153,7 +157,7 @@ class SafetyGate:
         if not isinstance(closed, (bool, int)) or isinstance(closed, float):
             return self._reject(Reason.SAFETY_INVALID_COMMAND, "gripper", closed, "bool")
         if reason := self._estop_check():
-            return self._reject(reason, "gripper", bool(closed), "estop")
+            return self._reject(reason, "gripper", bool(closed), _needs(reason))
         c = bool(closed)
         return self._forward("gripper", (float(c),), lambda: self._act.command_gripper(c))
 
@@ -175,7 +179,11 @@ class SafetyGate:
 
     # -- internals ------------------------------------------------------------------------
     def _estop_check(self) -> Reason | None:
-        return Reason.ESTOP if self._estop_reason is not None else None
+        if self._estop_reason is not None:
+            return Reason.ESTOP
+        if self.require_scope and self._limits.depth == 0:
+            return Reason.SAFETY_UNGUARDED
+        return None
 
     def _forward(self, kind: str, vals: tuple[float, ...], send: Callable[[], Any]) -> bool:
         self.accepted += 1
@@ -191,3 +199,8 @@ class SafetyGate:
         )
         self._act.stop()
         return False
+
+
+def _needs(reason: Reason) -> str:
+    """The 'limit' a refused command missed: the e-stop released, or a guard's scope."""
+    return "estop" if reason is Reason.ESTOP else "a safety guard's scope"

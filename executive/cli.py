@@ -20,19 +20,29 @@ from executive.compiler import CompileError, compile_plan
 from executive.outcome import EXIT_BAD_INPUT, EXIT_CODES, Outcome
 from executive.plan import Plan, PlanError, load_plan
 from executive.render import FORMATS, render
-from executive.validator import validate
+from executive.validator import errors, validate
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="executive", description=__doc__.splitlines()[0])
+    from executive import __version__
+
+    p.add_argument("--version", action="version", version=f"executive {__version__}")
     sub = p.add_subparsers(dest="cmd", required=True)
 
     run = sub.add_parser("run", help="run an instruction or a plan in the simulated world")
     run.add_argument("instruction", nargs="?", help="what the robot should do, in words")
     run.add_argument("--plan", type=Path, help="a plan file (YAML/JSON) instead of words")
     run.add_argument("--tree", type=Path, help="a hand-written tree file (YAML, see executive/tree_spec.py)")
-    run.add_argument("--seed", type=int, default=0)
-    run.add_argument("--clock", choices=("lockstep", "realtime"), default="lockstep")
+    run.add_argument("--allow-import", action="append", default=[], metavar="PACKAGE",
+                     help="--tree: let the file name behaviour classes from this package (repeatable)")
+    run.add_argument("--strict", action="store_true",
+                     help="hand-written trees: a missing recovery chain or a guard looser than its "
+                          "scope refuses the tree (default: a warning)")
+    run.add_argument("--seed", type=int, default=0, help="world and fault seed (default 0)")
+    run.add_argument("--clock", choices=("lockstep", "realtime"), default="lockstep",
+                     help="lockstep: the world advances one period per tick (same seed, same trace); "
+                          "realtime: ticks on the wall clock")
     run.add_argument("--rate", type=float, default=10.0, help="tick rate in Hz (default 10)")
     run.add_argument("--faults", default="", help="e.g. grasp_slip=0.3,blocked_path=0.2")
     run.add_argument("--max-time", type=float, default=1800.0, help="sim-time budget in s")
@@ -49,16 +59,20 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--model", type=Path, help="VLA model file (default: the shipped reference)")
 
     comp = sub.add_parser("compile", help="compile an instruction or plan and print the tree")
-    comp.add_argument("instruction", nargs="?")
-    comp.add_argument("--plan", type=Path)
-    comp.add_argument("--format", default="unicode", choices=(*FORMATS, "plan-json"))
+    comp.add_argument("instruction", nargs="?", help="what the robot should do, in words")
+    comp.add_argument("--plan", type=Path, help="a plan file (YAML/JSON) instead of words")
+    comp.add_argument("--tree", type=Path, help="render a hand-written tree file instead")
+    comp.add_argument("--allow-import", action="append", default=[], metavar="PACKAGE",
+                      help="--tree: let the file name behaviour classes from this package (repeatable)")
+    comp.add_argument("--format", default="unicode", choices=(*FORMATS, "plan-json"),
+                      help="tree render (default unicode) or the plan as JSON")
     comp.add_argument("--no-ground", action="store_true", help="parse without a world")
     comp.add_argument("--batch", help="file with one instruction per line ('-' for stdin)")
     comp.add_argument("--answer", help="answer to a clarification question")
-    comp.add_argument("--seed", type=int, default=0)
+    comp.add_argument("--seed", type=int, default=0, help="world seed for grounding (default 0)")
 
     chk = sub.add_parser("check", help="check skill files and plans (schema, grounding, validator)")
-    chk.add_argument("files", nargs="+", type=Path)
+    chk.add_argument("files", nargs="+", type=Path, help="skill, plan or tree files")
 
     sub.add_parser("reasons", help="print the reason-code table (Markdown)")
     sub.add_parser("campaign", add_help=False,
@@ -177,7 +191,6 @@ def _run(args: argparse.Namespace) -> int:
     if args.tree is not None:
         if args.plan is not None or args.instruction:
             raise BadInput("give one of: an instruction, --plan or --tree")
-        args.engine = "none" if args.engine == "auto" else args.engine
         plan, early = Plan((), source_text=str(args.tree)), None
     else:
         plan, early = _plan_from(args, backend)
@@ -195,11 +208,14 @@ def _run(args: argparse.Namespace) -> int:
                           "name": eng.info.get("engine"), "backend": eng.info.get("backend"),
                           "model": eng.info.get("model")}
     try:
-        compiled = (_hand_written(args.tree, plan) if args.tree is not None
+        compiled = (_hand_written(args.tree, plan, strict=args.strict, allow=args.allow_import)
+                    if args.tree is not None
                     else compile_plan(plan, backend.entities(), vla=eng.enabled))
     except CompileError as e:
         return _report(Outcome("refused", Reason.INFEASIBLE, str(e)), args.json)
     outcome, runtime = _execute_observed(args, backend, config, compiled)
+    for w in outcome.extra.get("warnings", []):
+        print(f"executive: warning: {w}", file=sys.stderr)
     trace = runtime.last_trace
     if args.trace is not None and trace is not None and trace.lines is not None:
         args.trace.write_text("".join(trace.lines))
@@ -209,16 +225,13 @@ def _run(args: argparse.Namespace) -> int:
     return _report(outcome, args.json)
 
 
-def _hand_written(path: Path, plan: Plan) -> Any:
-    """A hand-written tree as a CompiledTree: its recovery chains are its steps."""
-    from behaviours.recovery import RecoveryChain
-    from executive.compiler import CompiledStep, CompiledTree
+def _hand_written(path: Path, plan: Plan, *, strict: bool = False, allow: Sequence[str] = ()) -> Any:
+    """A hand-written tree as a CompiledTree: its recovery chains (or its top-level children)
+    are its steps (``executive.compiler.adopt``)."""
+    from executive.compiler import adopt
     from executive.tree_spec import load_tree
 
-    root = load_tree(path)
-    steps = tuple(CompiledStep(n.step_id, n.name, n) for n in root.iterate()
-                  if isinstance(n, RecoveryChain))
-    return CompiledTree(root, steps, plan)
+    return adopt(load_tree(path, allow_import=allow), plan, strict=strict)
 
 
 def _execute_observed(args: argparse.Namespace, backend: Any, config: Any, compiled: Any) -> Any:
@@ -252,6 +265,8 @@ def _report(outcome: Outcome, as_json: bool) -> int:
 def _compile(args: argparse.Namespace) -> int:
     if args.batch is not None:
         return _compile_batch(args)
+    if args.tree is not None:
+        return _compile_tree(args)
     backend = None if args.no_ground else _world(args.seed)
     if args.format == "plan-json":
         if args.plan is not None:
@@ -277,6 +292,23 @@ def _compile(args: argparse.Namespace) -> int:
     for i in issues:
         print(f"invalid: {i}", file=sys.stderr)
     return EXIT_CODES["refused"] if issues else 0
+
+
+def _compile_tree(args: argparse.Namespace) -> int:
+    """``compile --tree FILE``: render a hand-written tree and report what the validator finds."""
+    from executive.tree_spec import load_tree
+
+    if args.plan is not None or args.instruction:
+        raise BadInput("give one of: an instruction, --plan or --tree")
+    if args.format not in FORMATS:
+        raise BadInput(f"--tree renders as {'|'.join(FORMATS)}, not {args.format}")
+    root = load_tree(args.tree, allow_import=args.allow_import)
+    sys.stdout.write(render(root, args.format))
+    issues = validate(root, entities=None if args.no_ground else _world(args.seed).entities(),
+                      hand_written=True)
+    for i in issues:
+        print(f"invalid: {i}" if i.severity == "error" else str(i), file=sys.stderr)
+    return EXIT_CODES["refused"] if errors(issues) else 0
 
 
 def _compile_batch(args: argparse.Namespace) -> int:
@@ -313,11 +345,12 @@ def _check(files: Sequence[Path]) -> int:
                 print(f"{f}: ok (skill {data['skill']})")
                 continue
             if is_tree_file(data):
-                issues = validate(load_tree(f))
+                backend = backend or _world(0)
+                issues = validate(load_tree(f), entities=backend.entities(), hand_written=True)
                 for i in issues:
-                    print(f"{f}: invalid: {i}")
-                bad += bool(issues)
-                if not issues:
+                    print(f"{f}: invalid: {i}" if i.severity == "error" else f"{f}: {i}")
+                bad += bool(errors(issues))
+                if not errors(issues):
                     print(f"{f}: ok (hand-written tree)")
                 continue
             plan = load_plan(f)

@@ -40,7 +40,7 @@ class CompileError(PlanError):
 class CompiledStep:
     step_id: str
     label: str
-    chain: RecoveryChain
+    chain: Behaviour  # a RecoveryChain for compiled plans; any subtree for a user's own tree
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,44 @@ class CompiledTree:
     root: Behaviour
     steps: tuple[CompiledStep, ...]
     plan: Plan
+    #: A tree a person wrote (not compiled from a plan): missing recovery is a warning unless strict.
+    hand_written: bool = False
+    strict: bool = False
+
+
+def adopt(root: Behaviour, plan: Plan | None = None, *, strict: bool = False) -> CompiledTree:
+    """Any py_trees tree as a :class:`CompiledTree`, its steps found from the tree.
+
+    Steps are its recovery chains (outermost first, in tree order) or, in a tree without any,
+    the top-level children of the root (the root itself when it has none). Step ids are
+    assigned here (``s1``, ``s2``, …; a chain keeps the id its file gave it) and every
+    behaviour of a step that can carry one is tagged, so failures and retries are reported
+    against the step the user sees.
+    """
+    chains = [n for n in root.iterate() if isinstance(n, RecoveryChain)
+              and not any(isinstance(a, RecoveryChain) for a in _ancestors(n))]
+    subtrees: list[Behaviour] = chains or (list(root.children) if root.children else [root])
+    steps: list[CompiledStep] = []
+    used: set[str] = set()
+    for i, node in enumerate(subtrees):
+        sid = getattr(node, "step_id", None) if isinstance(node, RecoveryChain) else None
+        if not sid or sid in used:
+            sid = f"s{i + 1}"
+            while sid in used:
+                sid += "'"
+        used.add(sid)
+        _tag(node, sid)
+        steps.append(CompiledStep(sid, node.name, node))
+    return CompiledTree(root, tuple(steps), plan or Plan((), source_text=root.name),
+                        hand_written=True, strict=strict)
+
+
+def _ancestors(node: Behaviour) -> list[Behaviour]:
+    out, p = [], node.parent
+    while p is not None:
+        out.append(p)
+        p = p.parent
+    return out
 
 
 class Compiler:

@@ -22,10 +22,10 @@ from behaviours.limits import LimitStack, SafetyLimits
 from behaviours.reasons import Reason, lowest_cause
 from behaviours.safety_gate import SafetyGate
 from executive.backends import RobotBackend
-from executive.compiler import CompiledTree
+from executive.compiler import CompiledTree, adopt
 from executive.outcome import Outcome, StepReport
 from executive.trace import TraceVisitor
-from executive.validator import validate
+from executive.validator import errors, validate
 
 Status = py_trees.common.Status
 
@@ -131,6 +131,7 @@ class Runtime:
         self.sinks = list(sinks)
         self.limits = LimitStack(self.config.base_limits)
         self.gate = SafetyGate(backend.actuators, self.limits, backend.now, backend.state)
+        self.gate.require_scope = True  # motion from outside every guard fails the goal
         self.ports = backend.bind(self.gate)
         self.tick_durations: list[float] = []
         self.overruns = 0
@@ -140,10 +141,17 @@ class Runtime:
         self.last_context: RunContext | None = None
         self.last_tree: py_trees.trees.BehaviourTree | None = None
         self.last_trace: TraceVisitor | None = None
+        self.last_warnings: list[str] = []  # the validator's warnings for the most recent goal
 
     # -- goals ------------------------------------------------------------------------
-    def execute(self, compiled: CompiledTree, goal: GoalHandle | None = None) -> Outcome:
-        """Validate and run to completion on this thread. Always returns an outcome."""
+    def execute(self, compiled: CompiledTree | py_trees.behaviour.Behaviour,
+                goal: GoalHandle | None = None) -> Outcome:
+        """Validate and run to completion on this thread. Always returns an outcome.
+
+        A bare py_trees tree is adopted (:func:`executive.compiler.adopt`): its steps are found
+        from the tree and it is checked as a hand-written tree."""
+        if isinstance(compiled, py_trees.behaviour.Behaviour):
+            compiled = adopt(compiled)
         goal = goal or GoalHandle()
         with self._lock:
             self._active = goal
@@ -176,15 +184,22 @@ class Runtime:
 
     # -- loop -------------------------------------------------------------------------
     def _execute(self, compiled: CompiledTree, goal: GoalHandle) -> Outcome:
-        issues = validate(compiled.root)
-        if issues:
-            msg = "; ".join(str(i) for i in issues[:5])
+        entities = getattr(self.backend, "entities", None)
+        issues = validate(compiled.root, entities=entities() if callable(entities) else None,
+                          hand_written=compiled.hand_written, strict=compiled.strict,
+                          base_limits=self.config.base_limits)
+        self.last_warnings = [f"{i.path}: [{i.rule}] {i.message}" for i in issues
+                              if i.severity == "warning"]
+        if errs := errors(issues):
+            msg = "; ".join(str(i) for i in errs[:5])
             return Outcome("refused", Reason.TREE_INVALID, f"tree failed validation: {msg}")
         py_trees.blackboard.Blackboard.clear()  # each run starts from a clean blackboard
         self.limits.reset()
         self.gate.violations.clear()
         ctx = RunContext(ports=self.ports, limits=self.limits, clock=self.backend.now, gate=self.gate)
         loop = TickLoop(compiled.root, ctx, self.sinks, self.config)
+        unguarded = _UnguardedMotion(self.gate)
+        loop.tree.visitors.append(unguarded)
         loop.tree.setup(context=ctx)
         self.last_context, self.last_tree, self.last_trace = ctx, loop.tree, loop.visitor
         period = 1.0 / self.config.rate_hz
@@ -199,6 +214,14 @@ class Runtime:
                 compiled.root.stop(Status.INVALID)
                 break
             status = loop.tick()
+            if unguarded.found is not None:
+                path, v = unguarded.found
+                msg = (f"{path}: commanded {v.command} motion outside any safety guard; declare it "
+                       "actuating = True and put it under a SafetyGuard")
+                ctx.extras["abort"] = {"reason": Reason.SAFETY_UNGUARDED, "message": msg, "step": None}
+                ctx.record("abort", path, reason=Reason.SAFETY_UNGUARDED.name, message=msg)
+                compiled.root.stop(Status.INVALID)
+                break
             if status in (Status.SUCCESS, Status.FAILURE):
                 break
             if self.backend.now() - t0 > self.config.max_sim_time_s:
@@ -234,20 +257,51 @@ class Runtime:
             ticks=ticks, sim_time_s=self.backend.now() - t0, steps=steps,
             faults_injected=self.backend.fault_events(),
             safety_violations_blocked=len(self.gate.violations), trace_sha256=digest)
+        if self.last_warnings:
+            common["extra"] = {"warnings": list(self.last_warnings)}
         if cancel is not None:
             kind = "cancelled"
             return Outcome(kind, cancel, cancel.describe, **common)
         if timed_out:
             return Outcome("aborted", Reason.SAFETY_TIMEOUT,
                            f"the goal exceeded {self.config.max_sim_time_s:g} s", **common)
+        abort = ctx.extras.get("abort")
+        if abort and abort["reason"] is Reason.SAFETY_UNGUARDED:  # never a silent "succeeded"
+            return Outcome("aborted", abort["reason"], abort["message"], **common)
         if compiled.root.status == Status.SUCCESS:
             return Outcome("succeeded", Reason.NONE, "done", **common)
-        abort = ctx.extras.get("abort")
         if abort:
             return Outcome("aborted", abort["reason"], abort["message"], **common)
         all_reasons = [r for h in ctx.step_reasons.values() for r, _, _ in reversed(h)]
         reason = lowest_cause(*all_reasons) if all_reasons else Reason.INTERNAL_ERROR
         return Outcome("aborted", reason, reason.describe, **common)
+
+
+class _UnguardedMotion(py_trees.visitors.VisitorBase):
+    """Finds the behaviour that commanded motion outside every guard (the gate refused it with
+    SAFETY_UNGUARDED): py_trees visits each behaviour right after it ticks, so the first one
+    visited after the refusal is the one that sent the command."""
+
+    def __init__(self, gate: SafetyGate) -> None:
+        super().__init__(full=False)
+        self.gate = gate
+        self.seen = len(gate.violations)
+        self.found: tuple[str, Any] | None = None
+
+    def initialise(self) -> None:
+        self.seen = min(self.seen, len(self.gate.violations))
+
+    def run(self, behaviour: py_trees.behaviour.Behaviour) -> None:
+        vs = self.gate.violations
+        if len(vs) > self.seen and self.found is None:
+            new = [v for v in vs[self.seen:] if v.reason is Reason.SAFETY_UNGUARDED]
+            if new:
+                names, node = [], behaviour
+                while node is not None:
+                    names.append(node.name)
+                    node = node.parent
+                self.found = ("/".join(reversed(names)), new[0])
+        self.seen = len(vs)
 
 
 class _SinkErrors:

@@ -12,13 +12,20 @@ of these keys, whose value is the node's settings::
     leaf:     {type: navigate|detect|pick|place|open|close|toggle|wipe|pour|give|push|say|wait,
                name, ...leaf arguments}
     condition: {type: holding|at|open|closed|on|off|visible, name, entity}
+    parallel: {name, policy: success_on_all|success_on_one (default success_on_all),
+               synchronise (default true), children: [node, ...]}
+    decorator: {type: a py_trees decorator by name (inverter, failure_is_success, …), name, child}
+    behaviour: {class: package.module:Class, name, ...keyword arguments}   # a custom behaviour;
+               # packages outside behaviours/py_trees need load_tree(allow_import=[...]) / --allow-import
 
 Errors name the file and the node path.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextvars
+import importlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +49,22 @@ def is_tree_file(data: Any) -> bool:
     return isinstance(data, Mapping) and set(data) == {"tree"}
 
 
-def load_tree(path: str | Path) -> Behaviour:
-    p = Path(path)
+#: Top-level packages a tree file may name in ``behaviour: {class: ...}`` without --allow-import.
+ALLOWED_IMPORTS = ("behaviours", "py_trees")
+_allowed: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("allowed", default=ALLOWED_IMPORTS)
+
+
+def load_tree(path: str | Path, *, allow_import: Iterable[str] = ()) -> Behaviour:
+    """Build the tree of a file. ``allow_import``: further top-level packages whose behaviour
+    classes the file may name (a tree file is data; importing code from it is opt-in)."""
+    token = _allowed.set(ALLOWED_IMPORTS + tuple(allow_import))
+    try:
+        return _load_tree(Path(path))
+    finally:
+        _allowed.reset(token)
+
+
+def _load_tree(p: Path) -> Behaviour:
     try:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
@@ -152,7 +173,58 @@ def _condition(name: str, body: dict[str, Any], here: str) -> Behaviour:
     return cond.CONDITIONS[kind](name, **body)
 
 
+def _parallel(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    kids = _children(body, here)
+    policy, sync = str(body.pop("policy", "success_on_all")), bool(body.pop("synchronise", True))
+    _no_extra(body, here)
+    if policy not in _POLICIES:
+        raise TreeSpecError(f"{here}: unknown parallel policy {policy!r}; known: {', '.join(_POLICIES)}")
+    return py_trees.composites.Parallel(name, policy=_POLICIES[policy](synchronise=sync), children=kids)
+
+
+def _decorator(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    kind = str(body.pop("type"))
+    child = _child(body, here)
+    _no_extra(body, here)
+    if kind not in _DECORATORS:
+        raise TreeSpecError(f"{here}: unknown decorator {kind!r}; known: {', '.join(sorted(_DECORATORS))}")
+    return _DECORATORS[kind](name=name, child=child)
+
+
+def _behaviour(name: str, body: dict[str, Any], here: str) -> Behaviour:
+    ref = str(body.pop("class"))
+    mod_name, _, cls_name = ref.partition(":")
+    if not mod_name or not cls_name:
+        raise TreeSpecError(f"{here}: class must be 'package.module:Class', got {ref!r}")
+    top = mod_name.split(".")[0]
+    if top not in _allowed.get():
+        raise TreeSpecError(f"{here}: importing from {top!r} is not allowed; allowed: "
+                            f"{', '.join(_allowed.get())} (add it with --allow-import {top})")
+    try:
+        cls = getattr(importlib.import_module(mod_name), cls_name)
+    except (ImportError, AttributeError) as e:
+        raise TreeSpecError(f"{here}: cannot import {ref}: {e}") from e
+    if not (isinstance(cls, type) and issubclass(cls, Behaviour)):
+        raise TreeSpecError(f"{here}: {ref} is not a py_trees behaviour class")
+    return cls(name=name, **body)
+
+
+_POLICIES = {"success_on_all": py_trees.common.ParallelPolicy.SuccessOnAll,
+             "success_on_one": py_trees.common.ParallelPolicy.SuccessOnOne}
+# py_trees' decorators that take only (name, child): deterministic on any clock. (Timeout and
+# friends read the wall clock, so they would break lockstep's same-seed-same-trace.)
+_DECORATORS = {
+    "inverter": py_trees.decorators.Inverter,
+    "failure_is_success": py_trees.decorators.FailureIsSuccess,
+    "failure_is_running": py_trees.decorators.FailureIsRunning,
+    "success_is_failure": py_trees.decorators.SuccessIsFailure,
+    "success_is_running": py_trees.decorators.SuccessIsRunning,
+    "running_is_failure": py_trees.decorators.RunningIsFailure,
+    "running_is_success": py_trees.decorators.RunningIsSuccess,
+}
+
 _BUILDERS = {
     "sequence": _sequence, "selector": _selector, "chain": _chain, "stage": _stage,
     "retry": _retry, "guard": _guard, "abort": _abort, "leaf": _leaf, "condition": _condition,
+    "parallel": _parallel, "decorator": _decorator, "behaviour": _behaviour,
 }

@@ -3,18 +3,36 @@
 Refuses a tree where an actuating leaf is not under a safety guard, where an actuating leaf
 has no recovery chain ending in an abort, or where parameters are invalid. Reads trees, not
 plans, so hand-written trees get exactly the same checks.
+
+Each :class:`Issue` carries the node path and a severity. ``error`` refuses the tree;
+``warning`` is reported and the tree runs. For hand-written trees (``hand_written=True``) a
+missing recovery chain is a warning unless ``strict``; a guard asking for looser limits than
+its scope (it would be clamped silently) is a warning, an error under ``strict``. With
+``entities`` the names leaves refer to are checked against the world, with "did you mean".
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, Literal
 
 import py_trees
 
 from behaviours.guards import SafetyGuard
+from behaviours.limits import DEFAULT_LIMITS, SafetyLimits
 from behaviours.recovery import Abort, RecoveryChain
 
 Behaviour = py_trees.behaviour.Behaviour
+Severity = Literal["error", "warning"]
+
+#: Parameter names of the project's leaves and conditions that name a world entity.
+NAME_PARAMS = ("target", "entity", "fixture", "surface", "person", "object")
+#: Names a leaf may use that are no entity: a place onto the floor.
+SPECIAL_NAMES = frozenset({"floor"})
+#: Limits that are maxima (a guard asking for more than its scope is looser).
+_MAXIMA = ("joint_velocity", "torque", "linear_velocity", "angular_velocity")
 
 
 @dataclass(frozen=True)
@@ -22,21 +40,31 @@ class Issue:
     path: str
     rule: str
     message: str
+    severity: Severity = "error"
 
     def __str__(self) -> str:
-        return f"{self.path}: [{self.rule}] {self.message}"
+        tag = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.path}: {tag}[{self.rule}] {self.message}"
 
 
-def _walk(node: Behaviour, ancestors: tuple[Behaviour, ...] = ()):
+def errors(issues: Iterable[Issue]) -> list[Issue]:
+    """The issues that refuse a tree (warnings dropped)."""
+    return [i for i in issues if i.severity == "error"]
+
+
+def _walk(node: Behaviour, ancestors: tuple[Behaviour, ...] = ()) -> Iterator[tuple[Behaviour, tuple]]:
     yield node, ancestors
     for child in node.children:
         yield from _walk(child, (*ancestors, node))
 
 
-def validate(root: Behaviour) -> list[Issue]:
-    """All problems found (empty list: the tree may run)."""
+def validate(root: Behaviour, *, entities: Sequence[Any] | None = None, hand_written: bool = False,
+             strict: bool = False, base_limits: SafetyLimits = DEFAULT_LIMITS) -> list[Issue]:
+    """All problems found; the tree may run when :func:`errors` of them is empty."""
     issues: list[Issue] = []
     seen: set[int] = set()
+    known = {e.id for e in entities} if entities is not None else None
+    soft: Severity = "error" if strict else "warning"
     for node, anc in _walk(root):
         path = "/".join(a.name for a in (*anc, node))
         if id(node) in seen:
@@ -50,9 +78,57 @@ def validate(root: Behaviour) -> list[Issue]:
                 issues.append(Issue(path, "recovery", "a recovery chain must end with an Abort"))
             if len(node.children) < 2:
                 issues.append(Issue(path, "recovery", "a recovery chain needs an attempt and an abort"))
+        if isinstance(node, SafetyGuard) and not node.limit_error:
+            issues.extend(_looser(node, anc, path, base_limits, soft))
         if getattr(node, "actuating", False):
             if not any(isinstance(a, SafetyGuard) for a in anc):
                 issues.append(Issue(path, "guard", "actuating leaf is not under a safety guard"))
             if not any(isinstance(a, RecoveryChain) for a in anc):
-                issues.append(Issue(path, "recovery", "actuating leaf has no recovery chain"))
+                issues.append(Issue(path, "recovery", "actuating leaf has no recovery chain",
+                                    soft if hand_written else "error"))
+        if known is not None:
+            issues.extend(_names(node, path, known))
     return issues
+
+
+def _scope(anc: Sequence[Behaviour], base: SafetyLimits) -> SafetyLimits:
+    lim = base
+    for a in anc:
+        if isinstance(a, SafetyGuard) and not a.limit_error:
+            lim = lim.tightened(**a.limits)
+    return lim
+
+
+def _looser(g: SafetyGuard, anc: Sequence[Behaviour], path: str, base: SafetyLimits,
+            severity: Severity) -> list[Issue]:
+    scope = _scope(anc, base)
+    out = []
+    for key in _MAXIMA:
+        if key in g.limits and float(g.limits[key]) > getattr(scope, key):
+            out.append(Issue(path, "guard-limits", f"{key}={g.limits[key]:g} is looser than its scope's "
+                             f"{getattr(scope, key):g}; the scope's value applies", severity))
+    od = g.limits.get("obstacle_distance")
+    if od is not None and float(od) < scope.obstacle_distance:
+        out.append(Issue(path, "guard-limits", f"obstacle_distance={od:g} is looser than its scope's "
+                         f"{scope.obstacle_distance:g}; the scope's value applies", severity))
+    return out
+
+
+def _names(node: Behaviour, path: str, known: set[str]) -> list[Issue]:
+    params = getattr(node, "params", None)
+    if not callable(params):
+        return []
+    try:
+        p = params()
+    except Exception:  # a user's params() is theirs to get right; names are checked where we can
+        return []
+    refs: list[tuple[str, Any]] = [(k, p[k]) for k in NAME_PARAMS if k in p]
+    refs += [(f"search[{i}]", s) for i, s in enumerate(p.get("search") or ())]
+    out = []
+    for key, value in refs:
+        if not isinstance(value, str) or value in known or value in SPECIAL_NAMES or "{" in value:
+            continue
+        close = difflib.get_close_matches(value, sorted(known), n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        out.append(Issue(path, "names", f"{key} {value!r} is not in the world{hint}"))
+    return out

@@ -14,3 +14,16 @@ if "EXECUTIVE_LOG_DIR" not in os.environ:
     import tempfile
 
     os.environ["EXECUTIVE_LOG_DIR"] = tempfile.mkdtemp(prefix="executive-test-logs-")
+
+
+def _snapshot_plugin_installed() -> bool:
+    """True when the installed package registers the plugin itself (pytest11 entry point)."""
+    from importlib.metadata import entry_points
+
+    return any(ep.value == "executive.pytest_plugin" for ep in entry_points(group="pytest11"))
+
+
+# tree_snapshot / run_snapshot and --update-goldens (executive/pytest_plugin.py) for this suite,
+# also before the package is reinstalled with its entry point.
+if not _snapshot_plugin_installed():
+    pytest_plugins = ["executive.pytest_plugin"]

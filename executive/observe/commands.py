@@ -56,11 +56,11 @@ def add_subcommands(sub: Any) -> None:
     log = sub.add_parser("log", help="execution logs")
     lsub = log.add_subparsers(dest="log_cmd", required=True)
     summ = lsub.add_parser("summary", help="failure analysis of a recorded run")
-    summ.add_argument("file", type=Path)
+    summ.add_argument("file", type=Path, help="an MCAP execution log")
     summ.add_argument("--json", action="store_true", help="one JSON object")
     st = sub.add_parser("status", help="query a running viewer's /status")
     _server_arguments(st)
-    st.add_argument("--timeout", type=float, default=3.0)
+    st.add_argument("--timeout", type=float, default=3.0, help="seconds to wait for an answer")
 
 
 # -- run --------------------------------------------------------------------------------------------

@@ -364,11 +364,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--speed", type=float, default=1.0, help="embedded sim: sim seconds per wall second")
     p.add_argument("--faults", default="", help="embedded sim faults, e.g. grasp_slip=0.3")
     p.add_argument("--policy", choices=POLICIES, default="preempt", help="a goal while one runs")
-    p.add_argument("--max-queue", type=int, default=4)
-    p.add_argument("--feedback-hz", type=float, default=5.0)
+    p.add_argument("--max-queue", type=int, default=4,
+                   help="--policy queue: goals waiting at most (default 4)")
+    p.add_argument("--feedback-hz", type=float, default=5.0,
+                   help="action feedback rate in Hz (default 5)")
     p.add_argument("--max-time", type=float, default=1800.0, help="sim-time budget per goal (s)")
     p.add_argument("--nav2", action="store_true", help="navigate through Nav2's NavigateToPose")
-    p.add_argument("--no-snapshots", action="store_true")
+    p.add_argument("--no-snapshots", action="store_true",
+                   help="do not publish tree snapshots")
     p.add_argument("--engine", default="auto", choices=("auto", "onnxruntime", "torch", "tensorrt", "none"),
                    help="VLA engine, as for 'executive run' (none: scripted primitives only)")
     p.add_argument("--model", default=None, help="VLA model file (default: the shipped reference)")
