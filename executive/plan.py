@@ -7,13 +7,14 @@ from text. ``object`` and ``target`` name entities: either an entity id of the w
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from inference.bounded import LIMITS, FileLimitError, load_file
 
 #: The skills a plan may use (the compiler maps each to a template in ``trees/skills``).
 SKILLS: tuple[str, ...] = (
@@ -147,14 +148,22 @@ def _step_from(raw: Any, i: int, source: str) -> Step:
 
 
 def load_plan(path: str | Path) -> Plan:
-    """Read a plan from a YAML or JSON file with errors that name the file."""
+    """Read a plan from a YAML or JSON file with errors that name the file.
+
+    Through the bounded loader (``inference.bounded``): size, nesting, aliases, nodes and
+    strings are limited, and the step count is limited here (``max_steps``).
+    """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        data = load_file(p)
     except OSError as e:
         raise PlanError(f"{p}: cannot read plan file ({e.strerror})") from e
-    try:
-        data = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as e:
+    except FileLimitError as e:
+        raise PlanError(str(e)) from e
+    except (yaml.YAMLError, ValueError) as e:
         raise PlanError(f"{p}: not valid YAML/JSON: {e}") from e
+    if isinstance(data, Mapping) and isinstance(data.get("steps"), list) \
+            and len(data["steps"]) > LIMITS.max_steps:
+        raise PlanError(f"{p}: steps: {len(data['steps'])} steps "
+                        f"(limit max_steps={LIMITS.max_steps})")
     return Plan.from_dict(data, str(p))

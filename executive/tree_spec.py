@@ -30,6 +30,7 @@ from behaviours.guards import SafetyGuard
 from behaviours.recovery import Abort, RecoveryChain, RetryWithBackoff, Stage
 from executive.compiler import LEAF_TYPES
 from executive.plan import PlanError
+from inference.bounded import FileLimitError, load_file
 
 Behaviour = py_trees.behaviour.Behaviour
 
@@ -44,9 +45,11 @@ def is_tree_file(data: Any) -> bool:
 
 def load_tree(path: str | Path) -> Behaviour:
     p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
+    try:  # bounded: size, nesting (no RecursionError in build_node), aliases, nodes, strings
+        data = load_file(p)
+    except FileLimitError as e:
+        raise TreeSpecError(str(e)) from e
+    except (OSError, yaml.YAMLError, ValueError) as e:
         raise TreeSpecError(f"{p}: cannot read tree file: {e}") from e
     if not is_tree_file(data):
         raise TreeSpecError(f"{p}: a tree file has exactly one top-level key 'tree'")

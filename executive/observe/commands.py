@@ -42,6 +42,9 @@ def _server_arguments(p: Any) -> None:
     p.add_argument("--host", default="127.0.0.1", help="viewer address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT,
                    help=f"viewer port (default {DEFAULT_PORT}; 0 = any free port)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="also accept this Host name (besides the bound address and localhost); "
+                        "repeatable")
 
 
 def add_subcommands(sub: Any) -> None:
@@ -114,7 +117,8 @@ def execute(args: argparse.Namespace, backend: Any, config: Any, compiled: Any) 
                 default_file=obs.log_path.name if obs.log_path else None, host=args.host, port=args.port,
                 allow_control=args.allow_control, token=args.token, controls=controls,
                 target_rate_hz=config.rate_hz, gate=runtime.gate,
-                engine=getattr(args, "engine_status", None))
+                engine=getattr(args, "engine_status", None),
+                allow_hosts=getattr(args, "allow_host", ()))
             url = obs.server.start()
             print(f"executive: viewer: {url}", file=sys.stderr, flush=True)
             if args.allow_control:
@@ -160,7 +164,8 @@ def view(args: argparse.Namespace) -> int:
         log_dir, default = f.resolve().parent, f.name
     else:
         log_dir, default = (args.log_dir or default_log_dir()), None
-    server = ViewerServer(None, log_dir=log_dir, default_file=default, host=args.host, port=args.port)
+    server = ViewerServer(None, log_dir=log_dir, default_file=default, host=args.host, port=args.port,
+                          allow_hosts=args.allow_host)
     try:
         url = server.start()
     except RuntimeError as e:

@@ -1,0 +1,69 @@
+"""Hostile files of every kind are refused with the file and the limit named (issue 16)."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from inference.bounded import FileLimitError, load_text
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("fuzz_files", ROOT / "tools" / "fuzz_files.py")
+fuzz = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
+_spec.loader.exec_module(fuzz)  # type: ignore[union-attr]
+
+#: What each hostile file's refusal must say (besides the file name).
+EXPECT = {
+    "alias_bomb": "max_nodes", "alias_cycle": "alias cycles", "alias_cycle_map": "alias cycles",
+    "deep_seq": "max_depth", "deep_map": "max_depth", "deep_block": "max_bytes",
+    "random_bytes": "not UTF-8", "lone_surrogate_bytes": "not UTF-8",
+    "lone_surrogate_escape": ("lone surrogate", "invalid Unicode character escape"),
+    "nan_inf": "finite", "long_string": "max_string",
+    "many_steps": "max_nodes", "steps_1001": "max_steps", "json_deep": "max_depth",
+    "json_nan": "finite", "json_surrogate": "lone surrogate", "big_50mb": "max_bytes",
+}  # libyaml refuses a "\ud800" escape itself; PyYAML's pure parser leaves it to our walk
+
+
+@pytest.mark.parametrize("kind", fuzz.KINDS)
+def test_every_hostile_file_is_refused_naming_file_and_limit(kind: str, tmp_path: Path) -> None:
+    read = fuzz.reader(kind)
+    files = fuzz.hostile_files(tmp_path, kind, big_mb=50 if kind == "plan" else 2)
+    for name, path in files.items():
+        with pytest.raises(ValueError) as err:  # each reader's error type is a ValueError
+            read(path)
+        msg = str(err.value)
+        assert str(path) in msg, (name, msg)
+        want = EXPECT[name]
+        assert any(w in msg for w in ((want,) if isinstance(want, str) else want)), (name, msg)
+
+
+def test_check_reports_every_file_and_exits_2(tmp_path: Path) -> None:
+    files = fuzz.hostile_files(tmp_path, "plan", big_mb=1)
+    good = ROOT / "examples" / "go_to_red_cube.yaml"
+    args = [str(p) for p in files.values()]
+    r = subprocess.run([sys.executable, "-m", "executive.cli", "check", args[0], str(good),
+                        *args[1:]], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                       env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    for a in args:
+        assert any(line.startswith(f"{a}: error:") for line in lines), a
+    assert any(line.startswith(f"{good}: ok") for line in lines)
+
+
+def test_aliases_that_stay_small_are_fine_and_counted_expanded() -> None:
+    assert load_text("a: &a {x: 1}\nb: *a\n") == {"a": {"x": 1}, "b": {"x": 1}}
+    bomb = "a: &a [" + ", ".join(["x"] * 200) + "]\nb: [" + ", ".join(["*a"] * 200) + "]\n"
+    with pytest.raises(FileLimitError, match="max_nodes"):
+        load_text(bomb, "bomb.yaml")
+
+
+def test_json_and_yaml_walks_refuse_nonfinite_numbers_by_field() -> None:
+    with pytest.raises(FileLimitError, match=r"steps\[0\]\.params\.seconds"):
+        load_text('{"steps": [{"params": {"seconds": Infinity}}]}', "p.json", json_syntax=True)
+    assert load_text("x: .nan", allow_nonfinite=True)["x"] != 0
