@@ -67,3 +67,46 @@ def test_json_and_yaml_walks_refuse_nonfinite_numbers_by_field() -> None:
     with pytest.raises(FileLimitError, match=r"steps\[0\]\.params\.seconds"):
         load_text('{"steps": [{"params": {"seconds": Infinity}}]}', "p.json", json_syntax=True)
     assert load_text("x: .nan", allow_nonfinite=True)["x"] != 0
+
+
+@pytest.mark.parametrize("params, needle", [
+    ("{seconds: -100}", "params.seconds must be in [0, 3600]"),
+    ("{seconds: 1.0e+308}", "params.seconds must be in [0, 3600]"),
+    ("{seconds: .nan}", "not a finite number"),
+    ("{seconds: forever}", "params.seconds must be a number"),
+    ("{seconds: 2, speed: 10}", "unknown parameter(s) ['speed']"),
+])
+def test_plan_numbers_and_unknown_params_are_refused(tmp_path: Path, params: str, needle: str) -> None:
+    from executive.plan import PlanError, load_plan
+
+    p = tmp_path / "p.yaml"
+    p.write_text(f"steps:\n  - {{skill: wait, params: {params}}}\n")
+    with pytest.raises(PlanError) as e:
+        load_plan(p)
+    assert str(p) in str(e.value) and needle in str(e.value)
+
+
+def test_plan_navigate_speed_is_an_unknown_parameter(tmp_path: Path) -> None:
+    from executive.plan import PlanError, load_plan
+
+    p = tmp_path / "p.yaml"
+    p.write_text("steps:\n  - {skill: navigate, target: sink, params: {speed: 10}}\n")
+    with pytest.raises(PlanError, match=r"steps\[0\]\.params: unknown parameter"):
+        load_plan(p)
+    p.write_text("steps:\n  - {skill: wait, params: {seconds: 2.5}}\n")
+    assert load_plan(p).steps[0].params["seconds"] == 2.5
+
+
+@pytest.mark.parametrize("body, needle", [
+    ("retry: {attempts: -1, child: {leaf: {type: wait, seconds: 1}}}", "attempts must be in"),
+    ("retry: {backoff_s: 1.0e+9, child: {leaf: {type: wait, seconds: 1}}}", "backoff_s must be in"),
+    ("leaf: {type: wait, seconds: -5}", "seconds must be in"),
+])
+def test_tree_numbers_are_refused(tmp_path: Path, body: str, needle: str) -> None:
+    from executive.tree_spec import TreeSpecError, load_tree
+
+    p = tmp_path / "t.yaml"
+    p.write_text(f"tree:\n  {body}\n")
+    with pytest.raises(TreeSpecError) as e:
+        load_tree(p)
+    assert str(p) in str(e.value) and needle in str(e.value)
