@@ -139,11 +139,14 @@ class SimRobot:
 
     # ------------------------------------------------------------- plumbing
     def _start(self, kind: str, target: str, gen: Gen, *, moves: bool = True) -> SimAction:
-        if self.world.faults.draw("port_timeout"):
+        hung = self.world.faults.draw("port_timeout")
+        if hung:
             gen.close()
             self.world.record("fault", "port_timeout", action=kind, target=target)
             gen = self._hang(kind)
-        return SimAction(self.world, self.motion, kind, target, gen, moves=moves)
+        action = SimAction(self.world, self.motion, kind, target, gen, moves=moves)
+        action.answered = not hung  # the interface never answers a hung request
+        return action
 
     def _hang(self, kind: str) -> Gen:
         for _ in range(round(PORT_TIMEOUT_S / self.world.dt)):
