@@ -1,7 +1,7 @@
 """The CLI's observability parts (``executive.cli`` only adds arguments and dispatches here).
 
 ``run … --log FILE | --no-log``, ``run … --view``, ``view [FILE]``, ``replay FILE``,
-``log summary FILE [--json]``, ``status``.
+``log summary FILE [--json]``, ``log recover FILE [-o OUT]``, ``status``.
 """
 
 from __future__ import annotations
@@ -61,6 +61,11 @@ def add_subcommands(sub: Any) -> None:
     summ = lsub.add_parser("summary", help="failure analysis of a recorded run")
     summ.add_argument("file", type=Path)
     summ.add_argument("--json", action="store_true", help="one JSON object")
+    rec = lsub.add_parser("recover", help="rewrite a killed run's log as a complete MCAP file "
+                                          "(for the stock seeking reader and Foxglove)")
+    rec.add_argument("file", type=Path)
+    rec.add_argument("-o", "--output", type=Path, default=None,
+                     help="write here (default: replace FILE once the copy is complete)")
     st = sub.add_parser("status", help="query a running viewer's /status")
     _server_arguments(st)
     st.add_argument("--timeout", type=float, default=3.0)
@@ -181,7 +186,27 @@ def view(args: argparse.Namespace) -> int:
     return 0
 
 
+def log_recover(args: argparse.Namespace) -> int:
+    """``executive log recover FILE [-o OUT]``: one JSON line with what was kept."""
+    from executive.observe.mcap_log import recover_log
+
+    if not args.file.is_file():
+        print(f"executive: error: no such log file: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        r = recover_log(args.file, args.output)
+    except Exception as e:  # not an MCAP file at all
+        print(f"executive: error: cannot recover {args.file}: {type(e).__name__}: {e}",
+              file=sys.stderr)
+        return 2
+    print(json.dumps({"file": str(args.output or args.file), "messages": r.messages,
+                      "per_topic": r.per_topic, "source_truncated": r.truncated}))
+    return 0
+
+
 def log_summary(args: argparse.Namespace) -> int:
+    if getattr(args, "log_cmd", "summary") == "recover":
+        return log_recover(args)
     from executive.observe.mcap_log import read_log
     from executive.observe.summary import format_text, summarise
 
