@@ -110,3 +110,15 @@ def test_tree_numbers_are_refused(tmp_path: Path, body: str, needle: str) -> Non
     with pytest.raises(TreeSpecError) as e:
         load_tree(p)
     assert str(p) in str(e.value) and needle in str(e.value)
+
+
+def test_pure_python_pyyaml_gives_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import inference.bounded as bounded
+
+    monkeypatch.setitem(sys.modules, "yaml._yaml", None)  # as if libyaml were missing
+    monkeypatch.setattr(bounded, "_LOADERS", {})
+    assert load_text("a: &a {x: 1}\nb: *a\n") == {"a": {"x": 1}, "b": {"x": 1}}
+    for text, limit in (("a: &a [1, *a]", "alias cycles"), ("x: " + "[" * 10_000, "max_depth"),
+                        ('x: "\\ud800"', "lone surrogate"), ("x: [.inf]", "finite")):
+        with pytest.raises(FileLimitError, match=limit):
+            load_text(text, "f.yaml")
