@@ -39,10 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from inference.build import ProfileError, build_engine, derive_profiles
 from inference.card import dump_card, load_card, load_engine
 from inference.errors import BackendUnavailable, ModelLoadError
+from inference.reference import REFERENCE_DIR
 from inference.runner import ChunkRunner
 from inference.tiny import TinySpec, random_observation, tiny_onnx, write_tiny_model
 
-REF = Path(__file__).resolve().parents[1] / "inference" / "models" / "reference"
+REF = REFERENCE_DIR
 N_PARITY = 50
 TOL = {"fp32": 1e-3, "strongly_typed": 1e-3, "fp16": 3e-2, "int8_qdq": 6e-2}
 

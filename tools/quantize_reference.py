@@ -17,24 +17,29 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
-import train_reference_policy as trp
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from a checkout
 
 from inference.card import dump_card, load_card, load_engine
 from inference.contract import Observation
 from inference.preprocess import build_feeds, tokenizer_for
 from inference.quantize import action_delta, quantize_qdq
+from inference.reference import REFERENCE_DIR
+from reference_training import dataset as training_data
+from reference_training import evaluate as training_eval
 
-REF = Path(__file__).resolve().parents[1] / "inference" / "models" / "reference"
+REF = REFERENCE_DIR
 SECTION = "## INT8 Q/DQ variant (TensorRT-parsable)"
 
 
 def observations(n_demos: int, seed: int, limit: int) -> list[Observation]:
     """Frames of expert demonstrations (pick, place, wipe), evenly thinned to ``limit``."""
-    d = trp.dataset(n_demos, seed, 0.0, n_place=n_demos, n_wipe=n_demos)
+    d = training_data.dataset(n_demos, seed, 0.0, n_place=n_demos, n_wipe=n_demos)
     idx = np.linspace(0, len(d["state"]) - 1, min(limit, len(d["state"]))).astype(int)
     return [
         Observation(
@@ -90,13 +95,13 @@ def main(argv: list[str] | None = None) -> int:
             "int8_qdq": action_delta(fp32, qdq, held),
             "int8_dynamic": action_delta(fp32, dyn, held),
         },
-        "latency": {"fp32": trp.latency(fp32), "int8_qdq": trp.latency(qdq)},
+        "latency": {"fp32": training_eval.latency(fp32), "int8_qdq": training_eval.latency(qdq)},
     }
     if a.eval_episodes > 0:
         res["closed_loop"] = {
             "episodes_per_set": a.eval_episodes,
-            "fp32": trp.evaluate_tasks(fp32, a.eval_episodes, 5150),
-            "int8_qdq": trp.evaluate_tasks(qdq, a.eval_episodes, 5150),
+            "fp32": training_eval.evaluate_tasks(fp32, a.eval_episodes, 5150),
+            "int8_qdq": training_eval.evaluate_tasks(qdq, a.eval_episodes, 5150),
         }
     res["seconds"] = round(time.time() - t0, 1)
     (a.model_dir / "qdq.json").write_text(json.dumps(res, indent=2) + "\n")

@@ -21,9 +21,10 @@ from inference.build import ProfileError, check_profile_covers, plan_build
 from inference.card import dump_card, load_card
 from inference.contract import Observation
 from inference.errors import ModelCardError, ModelLoadError
+from inference.reference import REFERENCE_DIR
 from inference.tiny import TinySpec, tiny_card
 
-REF = ROOT / "inference" / "models" / "reference"
+REF = REFERENCE_DIR
 ENGINE = "/models/tiny.engine"
 
 
@@ -186,11 +187,9 @@ def test_the_qdq_variant_is_tensorrt_parsable_and_close_to_fp32():
     assert qdq_problems(qdq) == []
     assert "contains MatMulInteger" in qdq_problems(onnx.load(str(REF / card.variants["int8"])))
     # real frames: scripted-expert demonstrations from the training tool (seed apart from training)
-    tool = importlib.util.spec_from_file_location("trp_for_qdq", ROOT / "tools" / "train_reference_policy.py")
-    trp = importlib.util.module_from_spec(tool)
-    sys.modules[tool.name] = trp  # its dataclasses look themselves up there
-    tool.loader.exec_module(trp)
-    data = trp.dataset(2, 31, 0.0, n_place=2, n_wipe=2)
+    from reference_training.dataset import dataset
+
+    data = dataset(2, 31, 0.0, n_place=2, n_wipe=2)
     fp32 = load_engine(REF / "model.onnx", "onnxruntime", intra_op_threads=1)
     q = load_engine(REF / "model.onnx", "onnxruntime", variant="int8_qdq", intra_op_threads=1)
     deltas = []
