@@ -69,8 +69,22 @@ class SafetyGuard(py_trees.decorators.Decorator):
             return self._trip(ctx, v.reason, f"{v.command} {v.value} beyond {v.limit}", v.as_dict())
         timeout = ctx.limits.current.action_timeout
         if ctx.now() - self._start > timeout:
+            hung = self._hung_port()
+            if hung is not None:  # lowest-level cause wins: the port never answered
+                return self._trip(ctx, Reason.PORT_TIMEOUT,
+                                  f"{hung}: the robot interface did not answer within "
+                                  f"{timeout:g} s", {})
             return self._trip(ctx, Reason.SAFETY_TIMEOUT, f"exceeded {timeout:g} s", {})
         return self.decorated.status
+
+    def _hung_port(self) -> str | None:
+        """The running leaf below whose action the robot interface has not answered, if any."""
+        for n in self.decorated.iterate():
+            handle = getattr(n, "handle", None)
+            if n.status is py_trees.common.Status.RUNNING and handle is not None \
+                    and getattr(handle, "answered", True) is False:
+                return n.name
+        return None
 
     def _require_ctx(self) -> RunContext:
         if self._ctx is None:

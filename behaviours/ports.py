@@ -75,6 +75,9 @@ class HandleState:
     and whatever drives the action). Starts RUNNING with no result."""
 
     def __init__(self, feedback: str = "accepted") -> None:
+        #: False while the robot interface has not answered the request (a hung port). A guard
+        #: whose timer fires meanwhile reports PORT_TIMEOUT: the lowest-level cause wins.
+        self.answered = True
         self._status = ActionStatus.RUNNING
         self._feedback = feedback
         self._result: ActionResult | None = None

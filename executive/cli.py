@@ -328,15 +328,18 @@ def _compile_batch(args: argparse.Namespace) -> int:
 
 def _check(files: Sequence[Path]) -> int:
     from executive.tree_spec import is_tree_file, load_tree
+    from inference.bounded import FileLimitError, load_file
     from trees.library import SkillFileError, load_skill_file
 
     bad = 0
     backend = None
-    for f in files:
+    for f in files:  # every file is reported, whatever happened to the ones before it
         try:
-            data = yaml.safe_load(f.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as e:
-            print(f"{f}: error: cannot read: {e}")
+            data = load_file(f)
+        except (OSError, yaml.YAMLError, ValueError) as e:
+            detail = e.strerror if isinstance(e, OSError) else e
+            text = str(detail).removeprefix(f"{f}: ") if isinstance(e, FileLimitError) else detail
+            print(f"{f}: error: cannot read: {text}")
             bad += 1
             continue
         try:
@@ -364,7 +367,7 @@ def _check(files: Sequence[Path]) -> int:
             else:
                 n = sum(1 for _ in compiled.root.iterate())
                 print(f"{f}: ok (plan, {len(plan.steps)} steps, {n} behaviours)")
-        except (SkillFileError, PlanError) as e:
+        except (SkillFileError, PlanError, ValueError) as e:
             print(f"{f}: error: {e}")
             bad += 1
     return EXIT_BAD_INPUT if bad else 0

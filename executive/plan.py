@@ -7,13 +7,15 @@ from text. ``object`` and ``target`` name entities: either an entity id of the w
 
 from __future__ import annotations
 
-import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from inference.bounded import LIMITS, FileLimitError, load_file
 
 #: The skills a plan may use (the compiler maps each to a template in ``trees/skills``).
 SKILLS: tuple[str, ...] = (
@@ -36,6 +38,36 @@ SKILLS: tuple[str, ...] = (
 
 class PlanError(ValueError):
     """A plan file or structure is malformed. The message names the file and field."""
+
+
+#: Plan parameters each skill takes (besides :data:`COMMON_PARAMS`); anything else is an error,
+#: never silently dropped (``speed: 10`` on a navigate would otherwise be ignored).
+SKILL_PARAMS: dict[str, frozenset[str]] = {
+    "say": frozenset({"text"}),
+    "wait": frozenset({"seconds"}),
+    "place": frozenset({"relation"}),
+}
+#: ``if``: a condition on the world; the words the language layer keeps beside the ids
+#: (``*_head``, ``*_phrase``, ``recipient``, ``with``, ``quantifier``): text, not numbers.
+COMMON_PARAMS = frozenset({"if", "object_head", "object_phrase", "target_head", "target_phrase",
+                           "recipient", "with", "quantifier"})
+#: The longest wait a plan may ask for, in seconds.
+MAX_WAIT_S = 3600.0
+
+
+def number_in(value: Any, where: str, lo: float, hi: float, *, integer: bool = False) -> float:
+    """``value`` as a number in ``[lo, hi]``, or a :class:`PlanError` naming ``where``.
+
+    Negative, NaN, infinite and out-of-range values are refused, never clamped or replaced.
+    """
+    ok_type = isinstance(value, int) if integer else isinstance(value, int | float)
+    if isinstance(value, bool) or not ok_type:
+        kind = "an integer" if integer else "a number"
+        raise PlanError(f"{where} must be {kind} in [{lo:g}, {hi:g}], got {value!r}")
+    v = float(value)
+    if not math.isfinite(v) or not lo <= v <= hi:
+        raise PlanError(f"{where} must be in [{lo:g}, {hi:g}], got {value!r}")
+    return v
 
 
 @dataclass(frozen=True)
@@ -138,6 +170,16 @@ def _step_from(raw: Any, i: int, source: str) -> Step:
     params = raw.get("params") or {}
     if not isinstance(params, Mapping):
         raise PlanError(f"{where}.params must be a mapping")
+    known = COMMON_PARAMS | SKILL_PARAMS.get(skill, frozenset())
+    unknown = set(params) - known
+    if unknown:
+        raise PlanError(f"{where}.params: unknown parameter(s) {sorted(map(str, unknown))} for "
+                        f"{skill}; known: {', '.join(sorted(known))}")
+    if "seconds" in params:
+        number_in(params["seconds"], f"{where}.params.seconds", 0.0, MAX_WAIT_S)
+    for key in ("text", "relation"):
+        if key in params and not isinstance(params[key], str):
+            raise PlanError(f"{where}.params.{key} must be a string")
     deps = raw.get("depends_on") or []
     if not isinstance(deps, Sequence) or isinstance(deps, str) or not all(
         isinstance(d, int) for d in deps
@@ -147,14 +189,22 @@ def _step_from(raw: Any, i: int, source: str) -> Step:
 
 
 def load_plan(path: str | Path) -> Plan:
-    """Read a plan from a YAML or JSON file with errors that name the file."""
+    """Read a plan from a YAML or JSON file with errors that name the file.
+
+    Through the bounded loader (``inference.bounded``): size, nesting, aliases, nodes and
+    strings are limited, and the step count is limited here (``max_steps``).
+    """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        data = load_file(p)
     except OSError as e:
         raise PlanError(f"{p}: cannot read plan file ({e.strerror})") from e
-    try:
-        data = json.loads(text) if p.suffix == ".json" else yaml.safe_load(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as e:
+    except FileLimitError as e:
+        raise PlanError(str(e)) from e
+    except (yaml.YAMLError, ValueError) as e:
         raise PlanError(f"{p}: not valid YAML/JSON: {e}") from e
+    if isinstance(data, Mapping) and isinstance(data.get("steps"), list) \
+            and len(data["steps"]) > LIMITS.max_steps:
+        raise PlanError(f"{p}: steps: {len(data['steps'])} steps "
+                        f"(limit max_steps={LIMITS.max_steps})")
     return Plan.from_dict(data, str(p))

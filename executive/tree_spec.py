@@ -36,7 +36,8 @@ from behaviours import conditions as cond
 from behaviours.guards import SafetyGuard
 from behaviours.recovery import Abort, RecoveryChain, RetryWithBackoff, Stage
 from executive.compiler import LEAF_TYPES
-from executive.plan import PlanError
+from executive.plan import MAX_WAIT_S, PlanError, number_in
+from inference.bounded import FileLimitError, load_file
 
 Behaviour = py_trees.behaviour.Behaviour
 
@@ -65,9 +66,11 @@ def load_tree(path: str | Path, *, allow_import: Iterable[str] = ()) -> Behaviou
 
 
 def _load_tree(p: Path) -> Behaviour:
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
+    try:  # bounded: size, nesting (no RecursionError in build_node), aliases, nodes, strings
+        data = load_file(p)
+    except FileLimitError as e:
+        raise TreeSpecError(str(e)) from e
+    except (OSError, yaml.YAMLError, ValueError) as e:
         raise TreeSpecError(f"{p}: cannot read tree file: {e}") from e
     if not is_tree_file(data):
         raise TreeSpecError(f"{p}: a tree file has exactly one top-level key 'tree'")
@@ -91,6 +94,8 @@ def build_node(spec: Any, where: str) -> Behaviour:
     except (TypeError, ValueError) as e:
         if isinstance(e, TreeSpecError):
             raise
+        if isinstance(e, PlanError):  # number_in: already names the node and field
+            raise TreeSpecError(str(e)) from e
         raise TreeSpecError(f"{here}: {e}") from e
 
 
@@ -143,6 +148,9 @@ def _retry(name: str, body: dict[str, Any], here: str) -> Behaviour:
     child = _child(body, here)
     args = {k: body.pop(k) for k in ("attempts", "backoff_s", "factor") if k in body}
     _no_extra(body, here)
+    ranges = {"attempts": (1, 10), "backoff_s": (0.0, 60.0), "factor": (1.0, 10.0)}  # RetrySpec's
+    for k, v in args.items():  # refused, never clamped
+        number_in(v, f"{here}.{k}", *ranges[k], integer=k == "attempts")
     return RetryWithBackoff(name, child, **args)
 
 
@@ -160,6 +168,9 @@ def _abort(name: str, body: dict[str, Any], here: str) -> Behaviour:
 
 def _leaf(name: str, body: dict[str, Any], here: str) -> Behaviour:
     kind = body.pop("type")
+    for k in ("seconds", "timeout_s", "distance", "max_linear", "max_angular"):
+        if k in body:  # durations, distances and speeds: finite and not negative
+            number_in(body[k], f"{here}.{k}", 0.0, MAX_WAIT_S)
     if kind not in LEAF_TYPES:
         raise TreeSpecError(f"{here}: unknown leaf type {kind!r}; known: {', '.join(sorted(LEAF_TYPES))}")
     return LEAF_TYPES[kind](name, **body)

@@ -10,6 +10,7 @@ mismatched model never gets as far as a tick.
 from __future__ import annotations
 
 import importlib.util
+import math
 from pathlib import Path
 from typing import Any, Literal
 
@@ -17,6 +18,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from inference.bounded import FileLimitError, load_file
 from inference.errors import ModelCardError, ModelLoadError
 
 CARD_SUFFIX = ".card.yaml"
@@ -40,6 +42,8 @@ class ImageInput(_Strict):
             raise ValueError(f"size must be positive H, W; got {list(self.size)}")
         if any(s <= 0 for s in self.std):
             raise ValueError("std entries must be > 0")
+        if not all(math.isfinite(v) for v in (*self.mean, *self.std)):
+            raise ValueError("mean and std must be finite numbers")
         return self
 
     def shape(self) -> tuple[int, int, int]:
@@ -110,8 +114,12 @@ class ActionOutput(_Strict):
             raise ValueError(f"names has {len(self.names)} entries, dim is {self.dim}")
         for key in ("mean", "std", "low", "high"):
             _per_dim(key, getattr(self, key), self.dim)
-        if any(not lo <= hi for lo, hi in zip(self.low, self.high)):
-            raise ValueError("every low must be <= high")
+        for key in ("mean", "std", "low", "high"):  # NaN/inf would make every action unsafe
+            vals = getattr(self, key) or []
+            if not all(math.isfinite(v) for v in vals):
+                raise ValueError(f"{key} must be finite numbers; got {vals}")
+        if any(not lo < hi for lo, hi in zip(self.low, self.high)):
+            raise ValueError("every low must be < high")
         if self.std is not None and any(s <= 0 for s in self.std):
             raise ValueError("std entries must be > 0")
         return self
@@ -215,13 +223,13 @@ def parse_card(data: Any, card_path: str | Path = "<card>") -> ModelCard:
 
 def load_card(card_path: str | Path) -> ModelCard:
     path = Path(card_path)
-    try:
-        text = path.read_text(encoding="utf-8")
+    try:  # bounded, and non-finite statistics/bounds are refused while loading
+        data = load_file(path)
     except OSError as e:
         raise ModelCardError(path, "<file>", f"cannot read card: {e.strerror or e}") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
+    except FileLimitError as e:
+        raise ModelCardError(path, "<file>", str(e).removeprefix(f"{path}: ")) from None
+    except (yaml.YAMLError, ValueError) as e:
         raise ModelCardError(path, "<yaml>", f"invalid YAML: {e}") from None
     return parse_card(data, path)
 

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from inference.bounded import FileLimitError, load_file
 from trees.schema import SkillTemplate
 
 SKILLS_DIR = Path(__file__).parent / "skills"
@@ -57,14 +58,14 @@ def _line_of(node: yaml.Node | None, loc: Iterable[Any]) -> int | None:
 
 def load_skill_file(path: Path | str) -> SkillTemplate:
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
+    try:  # bounded (inference.bounded): one compose gives both the data and the line numbers
+        data, node = load_file(p, node=True)
     except OSError as e:
         raise SkillFileError(p, None, "", f"cannot read ({e.strerror})") from e
-    try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
+    except FileLimitError as e:
+        raise SkillFileError(p, None, "", f"{e.problem} (limit {e.limit})" if e.limit
+                             else e.problem) from e
+    except (yaml.YAMLError, ValueError) as e:
         mark = getattr(e, "problem_mark", None)
         raise SkillFileError(p, mark.line + 1 if mark else None, "", f"not valid YAML: {e}") from e
     if not isinstance(data, dict):

@@ -1,7 +1,7 @@
 """The CLI's observability parts (``executive.cli`` only adds arguments and dispatches here).
 
 ``run … --log FILE | --no-log``, ``run … --view``, ``view [FILE]``, ``replay FILE``,
-``log summary FILE [--json]``, ``status``.
+``log summary FILE [--json]``, ``log recover FILE [-o OUT]``, ``status``.
 """
 
 from __future__ import annotations
@@ -42,6 +42,9 @@ def _server_arguments(p: Any) -> None:
     p.add_argument("--host", default="127.0.0.1", help="viewer address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT,
                    help=f"viewer port (default {DEFAULT_PORT}; 0 = any free port)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="also accept this Host name (besides the bound address and localhost); "
+                        "repeatable")
 
 
 def add_subcommands(sub: Any) -> None:
@@ -58,6 +61,11 @@ def add_subcommands(sub: Any) -> None:
     summ = lsub.add_parser("summary", help="failure analysis of a recorded run")
     summ.add_argument("file", type=Path, help="an MCAP execution log")
     summ.add_argument("--json", action="store_true", help="one JSON object")
+    rec = lsub.add_parser("recover", help="rewrite a killed run's log as a complete MCAP file "
+                                          "(for the stock seeking reader and Foxglove)")
+    rec.add_argument("file", type=Path)
+    rec.add_argument("-o", "--output", type=Path, default=None,
+                     help="write here (default: replace FILE once the copy is complete)")
     st = sub.add_parser("status", help="query a running viewer's /status")
     _server_arguments(st)
     st.add_argument("--timeout", type=float, default=3.0, help="seconds to wait for an answer")
@@ -122,7 +130,8 @@ def execute(args: argparse.Namespace, backend: Any, config: Any, compiled: Any,
                 default_file=obs.log_path.name if obs.log_path else None, host=args.host, port=args.port,
                 allow_control=args.allow_control, token=args.token, controls=controls,
                 target_rate_hz=config.rate_hz, gate=runtime.gate,
-                engine=getattr(args, "engine_status", None))
+                engine=getattr(args, "engine_status", None),
+                allow_hosts=getattr(args, "allow_host", ()))
             url = obs.server.start()
             print(f"executive: viewer: {url}", file=sys.stderr, flush=True)
             if args.allow_control:
@@ -168,7 +177,8 @@ def view(args: argparse.Namespace) -> int:
         log_dir, default = f.resolve().parent, f.name
     else:
         log_dir, default = (args.log_dir or default_log_dir()), None
-    server = ViewerServer(None, log_dir=log_dir, default_file=default, host=args.host, port=args.port)
+    server = ViewerServer(None, log_dir=log_dir, default_file=default, host=args.host, port=args.port,
+                          allow_hosts=args.allow_host)
     try:
         url = server.start()
     except RuntimeError as e:
@@ -184,7 +194,27 @@ def view(args: argparse.Namespace) -> int:
     return 0
 
 
+def log_recover(args: argparse.Namespace) -> int:
+    """``executive log recover FILE [-o OUT]``: one JSON line with what was kept."""
+    from executive.observe.mcap_log import recover_log
+
+    if not args.file.is_file():
+        print(f"executive: error: no such log file: {args.file}", file=sys.stderr)
+        return 2
+    try:
+        r = recover_log(args.file, args.output)
+    except Exception as e:  # not an MCAP file at all
+        print(f"executive: error: cannot recover {args.file}: {type(e).__name__}: {e}",
+              file=sys.stderr)
+        return 2
+    print(json.dumps({"file": str(args.output or args.file), "messages": r.messages,
+                      "per_topic": r.per_topic, "source_truncated": r.truncated}))
+    return 0
+
+
 def log_summary(args: argparse.Namespace) -> int:
+    if getattr(args, "log_cmd", "summary") == "recover":
+        return log_recover(args)
     from executive.observe.mcap_log import read_log
     from executive.observe.summary import format_text, summarise
 

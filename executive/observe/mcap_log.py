@@ -273,3 +273,62 @@ def open_run_log(sink: SnapshotSink, path: str | Path, metadata: dict[str, Any] 
     """A writer subscribed to ``sink`` (queue of 8192: it drops only if the disk stalls)."""
     w = McapLogWriter(path, flush_interval_s=flush_interval_s, metadata=metadata)
     return w.attach(sink)
+
+
+@dataclass
+class Recovered:
+    """What :func:`recover_log` kept: messages per topic, and why the source ended."""
+
+    messages: int = 0
+    per_topic: dict[str, int] = field(default_factory=dict)
+    truncated: bool = False
+    error: str | None = None
+
+
+def recover_log(src: str | Path, dst: str | Path | None = None) -> Recovered:
+    """Rewrite a log cut short by a kill as a complete MCAP file (summary, index, footer).
+
+    Why: after ``kill -9`` the file has no summary or footer, and the stock seeking reader
+    (``mcap.reader.make_reader(f).iter_messages()``, Foxglove) refuses it. The records up to
+    the last flush are intact (each flush closes a chunk), so a non-seeking pass reads them and
+    a fresh :class:`mcap.writer.Writer` writes them again, schemas, channels and metadata
+    included. ``dst`` defaults to ``src`` (replaced atomically, only once the copy is complete).
+    """
+    from mcap.records import Channel, Message, Metadata, Schema
+    from mcap.stream_reader import StreamReader
+    from mcap.writer import CompressionType, Writer
+
+    src = Path(src)
+    target = Path(dst) if dst is not None else src
+    tmp = target.with_name(target.name + ".recovering")
+    out = Recovered()
+    schemas: dict[int, int] = {}
+    channels: dict[int, tuple[int, str]] = {}
+    with open(src, "rb") as f, open(tmp, "wb") as g:
+        w = Writer(g, compression=CompressionType.NONE)
+        w.start(profile="", library="bt-executive (recovered)")
+        it = StreamReader(f, skip_magic=False, emit_chunks=False).records
+        while True:
+            try:
+                rec = next(it)
+            except StopIteration:
+                break
+            except Exception as e:  # the broken tail of a killed run: keep what was read
+                out.truncated, out.error = True, f"{type(e).__name__}: {e}"
+                break
+            if isinstance(rec, Schema):
+                schemas[rec.id] = w.register_schema(rec.name, rec.encoding, rec.data)
+            elif isinstance(rec, Channel):
+                cid = w.register_channel(rec.topic, rec.message_encoding,
+                                         schemas.get(rec.schema_id, 0), dict(rec.metadata))
+                channels[rec.id] = (cid, rec.topic)
+            elif isinstance(rec, Message) and rec.channel_id in channels:
+                cid, topic = channels[rec.channel_id]
+                w.add_message(cid, rec.log_time, rec.data, rec.publish_time, rec.sequence)
+                out.messages += 1
+                out.per_topic[topic] = out.per_topic.get(topic, 0) + 1
+            elif isinstance(rec, Metadata):
+                w.add_metadata(rec.name, dict(rec.metadata))
+        w.finish()
+    os.replace(tmp, target)
+    return out

@@ -12,7 +12,9 @@ Routes:
 * ``POST /api/control/{cancel|estop|reset}`` — off unless ``allow_control``; then it needs the
   token in the ``X-Executive-Token`` header
 
-Bound to 127.0.0.1 by default. Client messages and request bodies over 64 KiB or malformed are
+Bound to 127.0.0.1 by default; only requests whose ``Host`` (and, for the WebSocket and
+control, ``Origin``) name this viewer are served (``executive.observe.origin``). Client
+messages and request bodies over 64 KiB or malformed are
 refused and counted (``/status`` → ``refused``).
 """
 
@@ -96,8 +98,10 @@ class ViewerServer:
                  allow_control: bool = False, token: str | None = None,
                  controls: dict[str, Callable[[], Any]] | None = None,
                  engine: dict[str, Any] | None = None, target_rate_hz: float | None = None,
-                 push_interval_s: float = 0.05, gate: Any = None) -> None:
+                 push_interval_s: float = 0.05, gate: Any = None,
+                 allow_hosts: tuple[str, ...] | list[str] = ()) -> None:
         self.sink = sink
+        self.allow_hosts = tuple(allow_hosts or ())  # besides the bound address and localhost
         self.gate = gate
         self.log_dir = Path(log_dir) if log_dir is not None else None
         self.default_file = default_file
@@ -172,7 +176,10 @@ class ViewerServer:
         from aiohttp import web
 
         self._stop = asyncio.Event()
-        app = web.Application(client_max_size=MAX_CLIENT_MESSAGE)
+        from executive.observe.origin import make_middleware
+
+        app = web.Application(client_max_size=MAX_CLIENT_MESSAGE,
+                              middlewares=[make_middleware(self)])  # Host / Origin checks
         app.router.add_get("/", self._index)
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/status", self._status)

@@ -128,10 +128,13 @@ class RobotCore:
 
     # ------------------------------------------------------------- plumbing
     def _start(self, kind: str, target: str, gen: Gen, *, moves: bool = True) -> SimAction:
-        if self.world.port_times_out(kind, target):
+        hung = self.world.port_times_out(kind, target)
+        if hung:
             gen.close()
             gen = self._hang(kind)
-        return SimAction(self.world, self.motion, kind, target, gen, moves=moves)
+        action = SimAction(self.world, self.motion, kind, target, gen, moves=moves)
+        action.answered = not hung  # the interface never answers a hung request
+        return action
 
     def _hang(self, kind: str) -> Gen:
         for _ in range(round(PORT_TIMEOUT_S / self.world.dt)):

@@ -219,12 +219,14 @@ def parse_scene(data: Any, source: str | Path = "<scene>") -> Scene:
 def load_scene(path: str | Path | None = None) -> Scene:
     """Load and validate a scene YAML; ``None`` loads the packaged household."""
     p = Path(path) if path is not None else DEFAULT_SCENE
-    try:
-        text = p.read_text(encoding="utf-8")
+    from inference.bounded import FileLimitError, load_file
+
+    try:  # bounded (inference.bounded), with this file's YAML 1.2 booleans
+        data = load_file(p, loader=_SceneLoader)
     except OSError as e:
         raise SceneError(f"{p}: cannot read scene: {e.strerror or e}") from e
-    try:
-        data = yaml.load(text, Loader=_SceneLoader)
-    except yaml.YAMLError as e:
+    except FileLimitError as e:
+        raise SceneError(str(e)) from e
+    except (yaml.YAMLError, ValueError) as e:
         raise SceneError(f"{p}: invalid YAML: {e}") from e
     return parse_scene(data, p)

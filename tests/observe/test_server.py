@@ -118,16 +118,17 @@ def test_control_needs_the_token_and_refuses_oversize_and_malformed():
     srv, sink, rt, compiled = _live_server(allow_control=True, token="s3cret")
     try:
         url = srv.url + "api/control/estop"
-        assert http(url, "POST", b"{}")[0] == 401
-        assert http(url, "POST", b"{}", {"X-Executive-Token": "wrong"})[0] == 401
+        own = {"Origin": srv.url.rstrip("/")}  # control needs this viewer's Origin (test_origin.py)
+        assert http(url, "POST", b"{}", own)[0] == 401
+        assert http(url, "POST", b"{}", {"X-Executive-Token": "wrong", **own})[0] == 401
         assert srv.refused["bad_token"] == 2
         assert not rt.gate.estopped
-        code, _ = http(url, "POST", b"x" * (MAX_CLIENT_MESSAGE + 1), {"X-Executive-Token": "s3cret"})
+        code, _ = http(url, "POST", b"x" * (MAX_CLIENT_MESSAGE + 1), {"X-Executive-Token": "s3cret", **own})
         assert code == 413 and srv.refused["oversize"] == 1
-        assert http(url, "POST", b"{not json", {"X-Executive-Token": "s3cret"})[0] == 400
+        assert http(url, "POST", b"{not json", {"X-Executive-Token": "s3cret", **own})[0] == 400
         assert srv.refused["malformed"] == 1
         assert not rt.gate.estopped
-        tok = {"X-Executive-Token": "s3cret"}
+        tok = {"X-Executive-Token": "s3cret", **own}
         assert http(url, "POST", b"{}", tok) == (200, {"ok": True, "action": "estop"})
         assert rt.gate.estopped
         # the e-stop shows in /status, and a goal run now is refused motion (aborts)
