@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from executive.sim.faults import FaultConfig
+from inference.bounded import FileLimitError, load_file
 
 #: Bounds on what one matrix may ask for: a typo must not schedule a billion episodes.
 MAX_EPISODES = 10_000_000
@@ -168,28 +169,14 @@ def build_matrix(
 def load_matrix(path: str | Path) -> Matrix:
     """A matrix file (YAML/JSON). Unknown fields are errors: a misspelt key must not be ignored."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
+    try:  # the one bounded loader: size, nesting, aliases, nodes, strings, non-finite numbers
+        data = load_file(path)
+    except FileLimitError as e:
+        raise MatrixError(str(e)) from None
     except OSError as e:
         raise MatrixError(f"{path}: cannot read: {e.strerror}") from None
-    if len(raw) > 1 << 20:
-        raise MatrixError(f"{path}: {len(raw)} bytes; a campaign file is at most 1 MiB")
-    try:
-        text = raw.decode("utf-8")
-        # aliases are refused outright: a few hundred bytes of nested aliases expand to gigabytes
-        for tok in yaml.scan(text):
-            if isinstance(tok, (yaml.AliasToken, yaml.AnchorToken)):
-                raise MatrixError(
-                    f"{path}: YAML anchors/aliases are not allowed in a campaign file "
-                    f"(line {tok.start_mark.line + 1})"
-                )
-        data = yaml.safe_load(text)
-    except UnicodeDecodeError as e:
-        raise MatrixError(f"{path}: not UTF-8 text (byte {e.start})") from None
-    except yaml.YAMLError as e:
-        raise MatrixError(f"{path}: not valid YAML: {e}") from None
-    except RecursionError:
-        raise MatrixError(f"{path}: nested too deeply") from None
+    except (yaml.YAMLError, ValueError) as e:
+        raise MatrixError(f"{path}: not a valid campaign file: {e}") from None
     if not isinstance(data, dict):
         raise MatrixError(
             f"{path}: a campaign file is a mapping (plans, instructions, faults, seeds, engine)"

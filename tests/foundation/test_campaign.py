@@ -50,7 +50,8 @@ def test_matrix_ids_are_stable_and_name_what_the_episode_is():
     ("instructions: [go]\nseeds: -1\n", "seeds must be"),
     ("instructions: [go]\nseeds: 10000000000\n", "seeds must be"),
     ("instructions: [go]\nspeed: 3\n", "unknown field"),
-    ("a: &a [1]\nb: [*a, *a]\n", "anchors/aliases are not allowed"),
+    ("a: &a [1]\nb: [*a, *a, *a]\n" + "".join(f"c{i}: &c{i} [*c{i - 1}, *c{i - 1}]\n".replace("*c0", "*a")
+                                                for i in range(1, 30)), "limit"),
     ("instructions: [go]\nseeds: 100000\nfaults: {" + ",".join(f"m{i}: ''" for i in range(200)) + "}\n",
      "more than the limit"),
 ])
