@@ -226,6 +226,11 @@ def log_summary(args: argparse.Namespace) -> int:
         if not data.snapshots and data.error:
             raise ValueError(data.error)
         s = summarise(data)
+        if data.truncated:  # read up to the last complete chunk; say how to make it whole
+            s["truncated"] = True
+            print(f"executive: {args.file} was cut short ({data.error}); read up to its last flush. "
+                  f"`executive log recover {args.file}` rewrites it as a complete MCAP (Foxglove, "
+                  "make_reader)", file=sys.stderr)
     except Exception as e:  # not an MCAP file, or nothing readable
         print(f"executive: error: cannot read {args.file}: {type(e).__name__}: {e}", file=sys.stderr)
         return 2

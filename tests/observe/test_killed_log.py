@@ -48,6 +48,9 @@ def test_killed_run_is_readable_by_the_stock_reader_after_recover(tmp_path, caps
         before = _stock_count(log)
     except Exception:  # the RecordLengthLimitExceeded & co.: the reason for recover
         before = 0
+    assert main(["log", "summary", str(log), "--json"]) == 0  # the killed file as it is
+    if data.truncated:
+        assert f"executive log recover {log}" in capsys.readouterr().err
     assert main(["log", "recover", str(log)]) == 0
     assert '"source_truncated": true' in capsys.readouterr().out
     after = _stock_count(log)
