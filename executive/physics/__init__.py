@@ -1,0 +1,7 @@
+"""The physics world: the household scene in MuJoCo with a mobile manipulator built in MjSpec.
+
+``MujocoBackend`` (``executive.physics.backend``) implements the same RobotBackend and robot
+ports as the kinematic world (``executive.sim``), so trees, guards and recovery run unchanged on
+either. MuJoCo is an optional dependency (extra ``physics``): nothing here imports it until a
+world is built.
+"""
