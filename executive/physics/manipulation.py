@@ -97,6 +97,37 @@ class Manipulation:
             return math.hypot(x - w.x, y - w.y) <= w.scene.robot.arm_reach + 0.2
         return False
 
+    def _close_in(self, target: str) -> Step:
+        """Fine positioning before using the arm: drive the base (through the gate) the last
+        stretch to the target's approach pose, when a navigation stopped within its tolerance."""
+        w = self.world
+        pose = w.approach_pose(target, believed=False)
+        if pose is None or math.hypot(pose[0] - w.x, pose[1] - w.y) > NEAR:
+            return None
+        t_end = w.t + 8.0
+        while w.t < t_end:
+            lim = self.motion.current_limits()
+            vmax, wmax = min(0.3, lim.linear_velocity), min(0.5, lim.angular_velocity)
+            dx, dy = pose[0] - w.x, pose[1] - w.y
+            dist = math.hypot(dx, dy)
+            if dist < 0.05:
+                err = (pose[2] - w.theta + math.pi) % (2 * math.pi) - math.pi
+                if abs(err) < 0.05:
+                    break
+                v, om = 0.0, float(np.clip(1.5 * err, -wmax, wmax))
+            else:
+                bearing = (math.atan2(dy, dx) - w.theta + math.pi) % (2 * math.pi) - math.pi
+                v = 0.0 if abs(bearing) > 0.3 else min(vmax, dist / w.dt) * math.cos(bearing)
+                om = float(np.clip(2.0 * bearing, -wmax, wmax))
+            if not self.motion.command_base(v, om):
+                return self._rejected("command_base")  # type: ignore[attr-defined]
+            if (r := self._hold()) is not None:  # type: ignore[attr-defined]
+                return r
+            yield f"closing in on {target}"
+        if not self.motion.command_base(0.0, 0.0):
+            return self._rejected("command_base")  # type: ignore[attr-defined]
+        return None
+
     def free_spot(self, fid: str) -> tuple[float, float, float]:
         """A free spot on/in a fixture (slots along its long axis, nearest the robot first)."""
         w = self.world
@@ -140,13 +171,15 @@ class Manipulation:
             return _fail(Reason.NOT_REACHABLE, f"{entity} is out of reach from here")
         if rel == "in" and not w.is_open(loc):
             return _fail(Reason.CONTAINER_CLOSED, f"{loc} is closed")
+        if (r := (yield from self._close_in(entity))) is not None:
+            return r
         x, y, z = w.obj_pos(entity)
         hh = half_height(w.scene.objects[entity].type)
         gz = max(z + hh - 0.035, z - hh + TIP + 0.008)
         yaw = self._jaw_yaw(entity)
         if (r := (yield from self._gripper(False, "opening the gripper"))) is not None:
             return r
-        if (r := (yield from self._reach((x, y, gz + 0.15), f"reaching for {entity}", yaw))) is not None:
+        if (r := (yield from self._reach((x, y, gz + 0.1), f"reaching for {entity}", yaw))) is not None:
             return r
         if w.faults.draw("grasp_fail"):
             # the fault as physics: the hand stops short, above the object, and closes on air
@@ -184,7 +217,7 @@ class Manipulation:
         w = self.world
         dz = w.obj_pos(oid)[2] - w.fk()[2]
         ez = support_z + half_height(w.scene.objects[oid].type) + 0.015 - dz
-        if (r := (yield from self._reach((sx, sy, ez + 0.15), f"moving over {label}"))) is not None:
+        if (r := (yield from self._reach((sx, sy, ez + 0.1), f"moving over {label}"))) is not None:
             return r
         if (r := (yield from self._reach((sx, sy, ez), f"lowering onto {label}"))) is not None:
             return r
@@ -218,6 +251,8 @@ class Manipulation:
             return _fail(Reason.CONTAINER_CLOSED, f"{target} is closed")
         if not self._near(target):
             return _fail(Reason.NOT_REACHABLE, f"{target} is out of reach from here")
+        if (r := (yield from self._close_in(target))) is not None:
+            return r
         sx, sy, sz = self.free_spot(target)
         if (r := (yield from self._release_at(oid, sx, sy, sz, target))) is not None:
             return r
@@ -260,6 +295,8 @@ class Manipulation:
             return _fail(Reason.NOT_REACHABLE, f"{fixture} is out of reach from here")
         if w.is_open(fixture) == want_open:
             return _ok(f"{fixture} is already {'open' if want_open else 'closed'}", fixture=fixture)
+        if (r := (yield from self._close_in(fixture))) is not None:
+            return r
         info, f = w.doors[fixture], w.scene.fixtures[fixture]
         nx, ny = info.front
         depth = f.size[1] if abs(ny) > 0 else f.size[0]
@@ -319,10 +356,12 @@ class Manipulation:
             return _fail(Reason.INVALID_TARGET, f"{surface} is not a surface")
         if not self._near(surface):
             return _fail(Reason.NOT_REACHABLE, f"{surface} is out of reach from here")
+        if (r := (yield from self._close_in(surface))) is not None:
+            return r
         f, st = w.scene.fixtures[surface], w.fixtures[surface]
         x0, y0, x1, y1 = f.rect
         if st.dirt is not None and st.dirt.left:
-            pts = st.dirt.remaining
+            pts = st.dirt.remaining()
             bx0, by0 = pts.min(axis=0) - 0.03
             bx1, by1 = pts.max(axis=0) + 0.03
         else:

@@ -21,7 +21,7 @@ from typing import Any
 from executive.sim.scene import Scene
 
 SHOULDER = (0.12, 0.0, 1.0)  # arm base on the mast, in the base frame
-L1, L2 = 0.55, 0.5
+L1, L2 = 0.6, 0.55
 PALM = 0.06  # wrist joint to the palm, along the tool axis
 FINGER_LEN = 0.06
 FINGER_OPEN = 0.055  # per finger: the jaws span 2 x this when open
@@ -59,7 +59,7 @@ def add_robot(spec: Any, mj: Any, scene: Scene) -> None:
     mast.contype = mast.conaffinity = 0
     mast.mass = 5.0
     f = HEAD_CAMERA_TILT
-    base.add_camera(name="head", pos=[0.05, 0, 1.35], xyaxes=[0, -1, 0, math.sin(f), 0, math.cos(f)],
+    base.add_camera(name="head", pos=[0.05, 0, 1.6], xyaxes=[0, -1, 0, math.sin(f), 0, math.cos(f)],
                     fovy=60.0)
     # the arm
     yaw = base.add_body(name="arm_yaw", pos=list(SHOULDER), gravcomp=1.0)

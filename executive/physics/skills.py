@@ -20,6 +20,7 @@ import numpy as np
 from behaviours.ports import ActionResult, ActionStatus, HandleState, MotionPort, Pose2D, RobotPorts
 from behaviours.reasons import Reason
 from executive.physics.manipulation import Manipulation
+from executive.physics.model import container_floor
 from executive.physics.render import Cameras
 from executive.physics.world import PhysicsWorld
 from executive.sim.occupancy import Cell, Region
@@ -307,11 +308,12 @@ class PhysicsRobot(Manipulation):
         return self._start("detect", entity, self._detect(entity, tuple(search)), moves=False)
 
     def _aim(self, place: str | None, entity: str) -> tuple[float, float, float]:
-        """Where the head looks for ``entity`` at ``place``: a fixture's top, else the thing."""
+        """Where the head looks for ``entity`` at ``place`` (a search): the fixture (its top, or a
+        container's floor); ``None``: where it was last seen, which the belief says is right."""
         w = self.world
         if place in w.scene.fixtures:
             f = w.scene.fixtures[place]
-            return (f.pose[0], f.pose[1], f.height)
+            return (f.pose[0], f.pose[1], container_floor(f.height) if f.container else f.height)
         return w.obj_pos(entity)
 
     def _seen(self, entity: str, place: str | None) -> bool:
@@ -354,7 +356,9 @@ class PhysicsRobot(Manipulation):
         believed = w.belief.get(entity)
         x, y, _ = w.obj_pos(entity)
         in_sight = w.room_of(entity) == here or math.hypot(x - w.x, y - w.y) <= SIGHT_RANGE
-        if in_sight and (believed == true_place or believed is None) and self._seen(entity, believed):
+        if in_sight and believed == true_place and not w.is_visible_truth(entity):
+            return self._found(entity, visible=False)  # behind a closed door, where it was left
+        if in_sight and (believed == true_place or believed is None) and self._seen(entity, None):
             return self._found(entity)
         for place in search:
             if (r := (yield from self._wait(DETECT_S, f"looking for {entity} at {place}"))) is not None:
@@ -365,14 +369,14 @@ class PhysicsRobot(Manipulation):
         where = f" at {believed}" if believed else ""
         return fail(Reason.NOT_FOUND, f"{entity} was not found{where}")
 
-    def _found(self, entity: str) -> ActionResult:
+    def _found(self, entity: str, visible: bool = True) -> ActionResult:
         w = self.world
         loc, rel = w.support_of(entity)
         place = w.place_of(entity)
         w.belief[entity] = place
         x, y, z = w.obj_pos(entity)
         return ok(f"{entity} found at {place}", entity=entity, location=place, relation=rel,
-                  position=[round(x, 3), round(y, 3), round(z, 3)], visible=True)
+                  position=[round(x, 3), round(y, 3), round(z, 3)], visible=visible)
 
     # ---------------------------------------------------------------- speech
     def say(self, text: str) -> PhysicsAction:
