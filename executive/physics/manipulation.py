@@ -76,6 +76,25 @@ class Manipulation:
             return _fail(Reason.NOT_REACHABLE, f"{label}: {miss:.2f} m out of the arm's reach")
         return (yield from self._arm_to(q, label))
 
+    def _descend(self, x: float, y: float, z0: float, z1: float, label: str,
+                 yaw: float | None = None) -> Step:
+        """A vertical move in short IK steps (joint-space moves between far IK solutions bow,
+        and would swing the hand into a container's wall)."""
+        n = max(1, math.ceil(abs(z0 - z1) / 0.08))
+        for k in range(1, n + 1):
+            if (r := (yield from self._reach((x, y, z0 + (z1 - z0) * k / n), label, yaw))) is not None:
+                return r
+        return None
+
+    def _clear_height(self, x: float, y: float, z: float) -> float:
+        """A height to move in over (x, y): 10 cm above ``z`` and above any container rim there."""
+        top = z + 0.1
+        for f in self.world.scene.fixtures.values():
+            x0, y0, x1, y1 = f.rect
+            if f.container and x0 <= x <= x1 and y0 <= y <= y1:
+                top = max(top, f.height + 0.1)
+        return top
+
     def _home(self) -> Step:
         return (yield from self._arm_to(np.array(self.world.home_joints, dtype=float), "retracting"))
 
@@ -179,13 +198,14 @@ class Manipulation:
         yaw = self._jaw_yaw(entity)
         if (r := (yield from self._gripper(False, "opening the gripper"))) is not None:
             return r
-        if (r := (yield from self._reach((x, y, gz + 0.1), f"reaching for {entity}", yaw))) is not None:
+        over = self._clear_height(x, y, gz)
+        if (r := (yield from self._reach((x, y, over), f"reaching for {entity}", yaw))) is not None:
             return r
         if w.faults.draw("grasp_fail"):
             # the fault as physics: the hand stops short, above the object, and closes on air
             w.record("fault", "grasp_fail", object=entity)
             gz += hh + TIP + 0.03
-        if (r := (yield from self._reach((x, y, gz), f"grasping {entity}", yaw))) is not None:
+        if (r := (yield from self._descend(x, y, over, gz, f"grasping {entity}", yaw))) is not None:
             return r
         if (r := (yield from self._gripper(True, f"closing the gripper on {entity}"))) is not None:
             return r
@@ -198,8 +218,7 @@ class Manipulation:
             self.motion.command_gripper(False)
             w.record("state", "released", object=entity, to=loc)
             return r
-        lift = (x, y, gz + 0.2)
-        if (r := (yield from self._reach(lift, f"lifting {entity}", yaw, strict=False))) is not None:
+        if (r := (yield from self._descend(x, y, gz, over + 0.05, f"lifting {entity}", yaw))) is not None:
             return r
         if (r := (yield from self._home())) is not None:
             return r
@@ -217,15 +236,16 @@ class Manipulation:
         w = self.world
         dz = w.obj_pos(oid)[2] - w.fk()[2]
         ez = support_z + half_height(w.scene.objects[oid].type) + 0.015 - dz
-        if (r := (yield from self._reach((sx, sy, ez + 0.1), f"moving over {label}"))) is not None:
+        over = self._clear_height(sx, sy, ez)
+        if (r := (yield from self._reach((sx, sy, over), f"moving over {label}"))) is not None:
             return r
-        if (r := (yield from self._reach((sx, sy, ez), f"lowering onto {label}"))) is not None:
+        if (r := (yield from self._descend(sx, sy, over, ez, f"lowering onto {label}"))) is not None:
             return r
         if w.held != oid:
             return _fail(Reason.NOT_HOLDING, f"{oid} is no longer in the gripper")
         if (r := (yield from self._gripper(False, "opening the gripper"))) is not None:
             return r
-        if (r := (yield from self._reach((sx, sy, ez + 0.12), "backing off", strict=False))) is not None:
+        if (r := (yield from self._descend(sx, sy, ez, over, "backing off"))) is not None:
             return r
         return (yield from self._home())
 

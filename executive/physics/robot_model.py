@@ -59,7 +59,7 @@ def add_robot(spec: Any, mj: Any, scene: Scene) -> None:
     mast.contype = mast.conaffinity = 0
     mast.mass = 5.0
     f = HEAD_CAMERA_TILT
-    base.add_camera(name="head", pos=[0.05, 0, 1.6], xyaxes=[0, -1, 0, math.sin(f), 0, math.cos(f)],
+    base.add_camera(name="head", pos=[0.0, 0, 1.85], xyaxes=[0, -1, 0, math.sin(f), 0, math.cos(f)],
                     fovy=60.0)
     # the arm
     yaw = base.add_body(name="arm_yaw", pos=list(SHOULDER), gravcomp=1.0)

@@ -21,7 +21,7 @@ from behaviours.ports import ActionResult, ActionStatus, HandleState, MotionPort
 from behaviours.reasons import Reason
 from executive.physics.manipulation import Manipulation
 from executive.physics.model import container_floor
-from executive.physics.render import Cameras
+from executive.physics.render import MIN_PIXELS, Cameras
 from executive.physics.world import PhysicsWorld
 from executive.sim.occupancy import Cell, Region
 
@@ -317,7 +317,14 @@ class PhysicsRobot(Manipulation):
         return w.obj_pos(entity)
 
     def _seen(self, entity: str, place: str | None) -> bool:
-        return self.cameras.sees(self.world.obj_geom[entity], self._aim(place, entity))
+        w = self.world
+        seen = self.cameras.look(self._aim(place, entity))
+        if seen.get(w.obj_geom[entity], 0) >= MIN_PIXELS:
+            return True
+        top = sorted(seen.items(), key=lambda kv: -kv[1])[:3]
+        w.record("state", "not_seen", entity=entity, at=place,
+                 saw=[w.model.geom(g).name or str(g) for g, _ in top])
+        return False
 
     def _detect(self, entity: str, search: tuple[str, ...]) -> Gen:
         w = self.world
