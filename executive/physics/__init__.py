@@ -5,3 +5,9 @@ ports as the kinematic world (``executive.sim``), so trees, guards and recovery 
 either. MuJoCo is an optional dependency (extra ``physics``): nothing here imports it until a
 world is built.
 """
+
+import os
+
+# Headless rendering by default (EGL; Mesa's software renderer where there is no GPU). It must be
+# set before MuJoCo is first imported; a user's own MUJOCO_GL wins.
+os.environ.setdefault("MUJOCO_GL", "egl")
