@@ -20,7 +20,7 @@ fi
 # Headless rendering for the MuJoCo world (EGL on Mesa's software renderer; tests skip without it).
 if ! ldconfig -p 2>/dev/null | grep -q libEGL_mesa; then
   { command -v apt-get >/dev/null && (sudo -n true 2>/dev/null && SUDO=sudo || SUDO=) \
-    && $SUDO apt-get install -y -q libegl1 libgl1-mesa-dri libegl-mesa0 >/dev/null; } \
+    && $SUDO apt-get update -qq && $SUDO apt-get install -y -q --no-install-recommends libegl1 libgl1-mesa-dri libegl-mesa0 >/dev/null; } \
     || echo "setup: EGL/Mesa not installed; MuJoCo rendering tests will skip" >&2
 fi
 # Headless Chromium for the viewer's browser tests (Debian package; never a downloaded browser).
