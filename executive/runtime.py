@@ -131,7 +131,6 @@ class Runtime:
         self.sinks = list(sinks)
         self.limits = LimitStack(self.config.base_limits)
         self.gate = SafetyGate(backend.actuators, self.limits, backend.now, backend.state)
-        self.gate.require_scope = True  # motion from outside every guard fails the goal
         self.ports = backend.bind(self.gate)
         self.tick_durations: list[float] = []
         self.overruns = 0
@@ -184,6 +183,11 @@ class Runtime:
 
     # -- loop -------------------------------------------------------------------------
     def _execute(self, compiled: CompiledTree, goal: GoalHandle) -> Outcome:
+        # In a hand-written or adopted tree, motion from outside every guard comes from a
+        # behaviour not declared actuating: it fails the goal (SAFETY_UNGUARDED). Compiled trees
+        # guard every actuating leaf by construction; there the backend's own relays (a ROS
+        # controller's late velocity between two steps) keep the top-level limits as before.
+        self.gate.require_scope = compiled.hand_written
         entities = getattr(self.backend, "entities", None)
         issues = validate(compiled.root, entities=entities() if callable(entities) else None,
                           hand_written=compiled.hand_written, strict=compiled.strict,

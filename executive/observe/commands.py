@@ -63,7 +63,7 @@ def add_subcommands(sub: Any) -> None:
     summ.add_argument("--json", action="store_true", help="one JSON object")
     rec = lsub.add_parser("recover", help="rewrite a killed run's log as a complete MCAP file "
                                           "(for the stock seeking reader and Foxglove)")
-    rec.add_argument("file", type=Path)
+    rec.add_argument("file", type=Path, help="the killed run's MCAP log")
     rec.add_argument("-o", "--output", type=Path, default=None,
                      help="write here (default: replace FILE once the copy is complete)")
     st = sub.add_parser("status", help="query a running viewer's /status")
