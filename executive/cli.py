@@ -57,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                      help="VLA engine (default auto: the shipped reference policy on ONNX Runtime "
                           "CPU; none: scripted primitives only)")
     run.add_argument("--model", type=Path, help="VLA model file (default: the shipped reference)")
+    run.add_argument("--world", choices=("kinematic", "mujoco"), default="kinematic",
+                     help="kinematic (default: the fast 2D world) or mujoco (physics, rendered cameras)")
 
     comp = sub.add_parser("compile", help="compile an instruction or plan and print the tree")
     comp.add_argument("instruction", nargs="?", help="what the robot should do, in words")
@@ -136,7 +138,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # -- helpers ---------------------------------------------------------------------------
-def _world(seed: int, faults: str = "", rate_hz: float = 10.0):
+def _world(seed: int, faults: str = "", rate_hz: float = 10.0, world: str = "kinematic"):
+    if world == "mujoco":
+        try:
+            from executive.physics.backend import MujocoBackend
+        except ImportError as e:
+            raise ValueError("--world mujoco needs the physics extra "
+                             f"(pip install -e '.[physics]'): {e}") from e
+        return MujocoBackend.create(seed=seed, faults=faults, dt=1.0 / rate_hz)
     from executive.sim.backend import SimBackend
 
     return SimBackend.create(seed=seed, faults=faults, dt=1.0 / rate_hz)
@@ -181,7 +190,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         config = RunConfig(clock=args.clock, rate_hz=args.rate, max_sim_time_s=args.max_time,
                            keep_trace_lines=args.trace is not None)
-        backend = _world(args.seed, args.faults, args.rate)
+        backend = _world(args.seed, args.faults, args.rate, getattr(args, "world", "kinematic"))
         from executive.sim.dirt import surfaces_to_soil
 
         for fid in surfaces_to_soil(args.dirty, backend.world.scene.fixtures):
@@ -199,6 +208,13 @@ def _run(args: argparse.Namespace) -> int:
     assert plan is not None
     from executive.vla_setup import EngineSetupError, setup_engine
 
+    # -- world: mujoco (issue 14) -----------------------------------------------------------
+    if getattr(args, "world", "kinematic") == "mujoco" and args.engine == "auto":
+        # the shipped reference VLA was trained on the kinematic world's frames only
+        print("engine: auto on --world mujoco uses the scripted primitives: the reference VLA was "
+              "trained on kinematic-world frames, not MuJoCo renders", file=sys.stderr)
+        args.engine = "none"
+    # -- end world ---------------------------------------------------------------------------
     try:  # once per process, before any tick: a bad model is bad input (exit 2)
         eng = setup_engine(args.engine, clock=args.clock, model=args.model)
     except EngineSetupError as e:
@@ -222,6 +238,8 @@ def _run(args: argparse.Namespace) -> int:
     if not args.json:
         for s in outcome.steps:
             print(f"  {s.status:>10}  {s.name}  retries={s.retries}  reason={s.reason}")
+    if hasattr(backend, "world_info"):  # the physics engine and its version (issue 14)
+        outcome.extra["world"] = backend.world_info()
     return _report(outcome, args.json)
 
 

@@ -1,0 +1,228 @@
+"""The household scene file built into a MuJoCo model with ``mujoco.MjSpec``.
+
+One scene file feeds both worlds: the kinematic world reads footprints and heights; here the
+same numbers become geoms. Walls are boxes, fixtures are solid boxes (surfaces) or open boxes
+(containers: a solid plinth up to half the height, four thin walls above it). Containers with a
+door get a real joint: a lid on a hinge along the back top edge (a chest-style door: it swings
+up, so a top-down grasp reaches inside once it is open) or, for the drawer, a cover on a slide
+joint. Objects are free bodies with the scene's masses and a friction fit for a grasp.
+
+Collision groups (``contype``/``conaffinity`` bits) keep the contact set small and meaningful:
+static geoms never collide with each other, objects collide with everything, the gripper with
+objects and static geoms (a wipe touches the table), the base with static geoms and objects,
+doors only with objects (the lid does not fight the hand that opens it), arm links not at all
+(visual only: clearance for the links is the IK's posture, said in the README).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from executive.physics.robot_model import add_robot
+from executive.sim.occupancy import OccupancyGrid
+from executive.sim.scene import Scene
+
+STATIC, OBJECT, GRIPPER, DOOR = 1, 2, 4, 8
+WALL_HEIGHT = 1.6
+WALL_THICKNESS = 0.1
+CONTAINER_WALL = 0.03
+LID_THICKNESS = 0.03
+#: (shape, size) per object type: MuJoCo half-sizes (box: hx, hy, hz; cylinder: r, hh; sphere: r).
+#: Every graspable shape is at most 0.1 m across in its narrow horizontal axis (the gripper's span).
+SHAPES: dict[str, tuple[str, tuple[float, ...]]] = {
+    "cube": ("box", (0.025, 0.025, 0.025)),
+    "bottle": ("cylinder", (0.03, 0.1)),
+    "cup": ("cylinder", (0.035, 0.045)),
+    "mug": ("cylinder", (0.035, 0.045)),
+    "apple": ("sphere", (0.035,)),
+    "carton": ("box", (0.035, 0.035, 0.1)),
+    "sponge": ("box", (0.04, 0.025, 0.02)),
+    "knife": ("box", (0.1, 0.012, 0.01)),
+    "spoon": ("box", (0.08, 0.012, 0.008)),
+    "plate": ("cylinder", (0.1, 0.01)),
+    "bowl": ("cylinder", (0.055, 0.03)),
+    "banana": ("box", (0.08, 0.02, 0.02)),
+    "book": ("box", (0.1, 0.05, 0.02)),
+    "remote": ("box", (0.08, 0.02, 0.012)),
+    "phone": ("box", (0.07, 0.035, 0.006)),
+    "pill_bottle": ("cylinder", (0.02, 0.04)),
+    "towel": ("box", (0.1, 0.05, 0.02)),
+    "ball": ("sphere", (0.035,)),
+    "dumbbell": ("box", (0.12, 0.04, 0.04)),
+}
+DEFAULT_SHAPE = ("box", (0.03, 0.03, 0.03))
+COLOURS: dict[str, tuple[float, float, float]] = {
+    "red": (0.85, 0.1, 0.1), "blue": (0.1, 0.25, 0.85), "green": (0.1, 0.7, 0.2),
+    "yellow": (0.95, 0.85, 0.1), "white": (0.95, 0.95, 0.95), "black": (0.08, 0.08, 0.08),
+    "silver": (0.7, 0.72, 0.75),
+}
+OBJECT_FRICTION = (1.2, 0.02, 0.002)
+
+
+def half_height(otype: str) -> float:
+    """Half the height of an object of this type (its centre above the surface it rests on)."""
+    shape, size = SHAPES.get(otype, DEFAULT_SHAPE)
+    return size[0] if shape == "sphere" else size[-1] if shape == "box" else size[1]
+
+
+def container_floor(height: float) -> float:
+    """Height of a container's inner floor (where the kinematic world puts things "in")."""
+    return round(height * 0.5, 6)
+
+
+@dataclass(frozen=True)
+class DoorInfo:
+    """How a fixture's door moves: joint name, kind (hinge/slide), open and closed positions."""
+
+    fixture: str
+    joint: str
+    actuator: str
+    kind: str
+    open_q: float
+    front: tuple[float, float]
+
+
+def front_of(scene: Scene, grid: OccupancyGrid, fid: str) -> tuple[float, float]:
+    """Unit axis (±x or ±y) from a fixture's centre towards where the robot stands to use it."""
+    f = scene.fixtures[fid]
+    pose = grid.approach_fixture(fid)
+    dx, dy = (pose[0] - f.pose[0], pose[1] - f.pose[1]) if pose is not None else (0.0, 1.0)
+    if abs(dx) / f.size[0] >= abs(dy) / f.size[1]:
+        return (math.copysign(1.0, dx), 0.0)
+    return (0.0, math.copysign(1.0, dy))
+
+
+def _box(body: Any, mj: Any, name: str, pos: tuple[float, ...], half: tuple[float, ...],
+         rgba: tuple[float, ...], bits: tuple[int, int] = (STATIC, 0)) -> Any:
+    g = body.add_geom(name=name, type=mj.mjtGeom.mjGEOM_BOX, pos=list(pos), size=list(half),
+                      rgba=list(rgba))
+    g.contype, g.conaffinity = bits
+    return g
+
+
+def _walls(spec: Any, mj: Any, scene: Scene) -> None:
+    wb = spec.worldbody
+    for k, (x0, y0, x1, y1) in enumerate(scene.walls):
+        length = math.hypot(x1 - x0, y1 - y0)
+        yaw = math.atan2(y1 - y0, x1 - x0)
+        g = _box(wb, mj, f"wall_{k}", ((x0 + x1) / 2, (y0 + y1) / 2, WALL_HEIGHT / 2),
+                 (length / 2 + WALL_THICKNESS / 2, WALL_THICKNESS / 2, WALL_HEIGHT / 2),
+                 (0.85, 0.83, 0.78, 1.0), (STATIC, OBJECT))
+        g.quat = [math.cos(yaw / 2), 0.0, 0.0, math.sin(yaw / 2)]
+
+
+def _fixture(spec: Any, mj: Any, scene: Scene, grid: OccupancyGrid, fid: str) -> DoorInfo | None:
+    f = scene.fixtures[fid]
+    (cx, cy), (w, d), h = f.pose, f.size, f.height
+    wb = spec.worldbody
+    colour = (0.55, 0.4, 0.25, 1.0) if f.surface else (0.75, 0.75, 0.8, 1.0)
+    bits = (STATIC, OBJECT | GRIPPER)
+    if not f.container:
+        _box(wb, mj, f"fx_{fid}", (cx, cy, h / 2), (w / 2, d / 2, h / 2), colour, bits)
+        return None
+    floor = container_floor(h)
+    _box(wb, mj, f"fx_{fid}", (cx, cy, floor / 2), (w / 2, d / 2, floor / 2), colour, bits)
+    wall_h = (h - floor) / 2
+    t = CONTAINER_WALL / 2
+    for side, (px, py, hx, hy) in {
+        "w": (cx - w / 2 + t, cy, t, d / 2), "e": (cx + w / 2 - t, cy, t, d / 2),
+        "s": (cx, cy - d / 2 + t, w / 2, t), "n": (cx, cy + d / 2 - t, w / 2, t),
+    }.items():
+        _box(wb, mj, f"fx_{fid}_wall_{side}", (px, py, floor + wall_h), (hx, hy, wall_h), colour, bits)
+    if not f.door:
+        return None
+    nx, ny = front_of(scene, grid, fid)
+    lid_rgba = (0.6, 0.62, 0.7, 1.0)
+    if "drawer" in (fid, f.type):
+        # a cover sliding sideways along the front edge uncovers the box
+        body = wb.add_body(name=f"door_{fid}", pos=[cx, cy, h + LID_THICKNESS / 2])
+        axis = [abs(ny), abs(nx), 0.0]
+        travel = w if abs(ny) > 0 else d
+        j = body.add_joint(name=f"door_{fid}", type=mj.mjtJoint.mjJNT_SLIDE, axis=axis,
+                           range=[0.0, travel], damping=20.0)
+        _box(body, mj, f"door_{fid}_g", (0, 0, 0), (w / 2, d / 2, LID_THICKNESS / 2), lid_rgba,
+             (DOOR, OBJECT))
+        kind, open_q, kp = "slide", travel, 400.0
+    else:
+        # hinge along the back top edge; the lid extends towards the front
+        depth = d if abs(ny) > 0 else w
+        bx, by = cx - nx * depth / 2, cy - ny * depth / 2
+        body = wb.add_body(name=f"door_{fid}", pos=[bx, by, h + LID_THICKNESS / 2])
+        axis = [ny, -nx, 0.0]  # front x up: positive angles lift the front edge
+        j = body.add_joint(name=f"door_{fid}", type=mj.mjtJoint.mjJNT_HINGE, axis=axis,
+                           range=[0.0, 1.9], damping=5.0)
+        _box(body, mj, f"door_{fid}_g", (nx * depth / 2, ny * depth / 2, 0),
+             (w / 2, d / 2, LID_THICKNESS / 2), lid_rgba, (DOOR, OBJECT))
+        kind, open_q, kp = "hinge", 1.8, 300.0
+    j.armature = 0.05
+    body.mass = 2.0
+    body.inertia = [0.05, 0.05, 0.05]
+    act = spec.add_actuator(name=f"door_{fid}", target=f"door_{fid}", trntype=mj.mjtTrn.mjTRN_JOINT)
+    act.set_to_position(kp=kp, kv=0.2 * kp)
+    act.forcelimited = True
+    act.forcerange = [-150.0, 150.0]
+    if f.open:
+        j.ref = 0.0
+    return DoorInfo(fid, f"door_{fid}", f"door_{fid}", kind, open_q, (nx, ny))
+
+
+def object_rest(scene: Scene, oid: str, slot: tuple[float, float, float]) -> tuple[float, float, float]:
+    """Centre of an object resting at a kinematic slot (x, y, support height)."""
+    return (slot[0], slot[1], slot[2] + half_height(scene.objects[oid].type) + 0.002)
+
+
+def _object(spec: Any, mj: Any, scene: Scene, oid: str, pos: tuple[float, float, float]) -> None:
+    o = scene.objects[oid]
+    shape, size = SHAPES.get(o.type, DEFAULT_SHAPE)
+    body = spec.worldbody.add_body(name=f"obj_{oid}", pos=list(pos))
+    body.add_freejoint(name=f"obj_{oid}")
+    gtype = {"box": mj.mjtGeom.mjGEOM_BOX, "cylinder": mj.mjtGeom.mjGEOM_CYLINDER,
+             "sphere": mj.mjtGeom.mjGEOM_SPHERE}[shape]
+    rgb = COLOURS.get(o.colour, (0.5, 0.5, 0.5))
+    g = body.add_geom(name=f"obj_{oid}", type=gtype, size=list(size) + [0.0] * (3 - len(size)),
+                      rgba=[*rgb, 1.0], friction=list(OBJECT_FRICTION), condim=4)
+    g.mass = max(o.mass, 0.01)
+    g.contype, g.conaffinity = OBJECT, STATIC | OBJECT | GRIPPER | DOOR
+
+
+def build_spec(scene: Scene, slots: dict[str, tuple[float, float, float]], grid: OccupancyGrid,
+               timestep: float = 0.004) -> tuple[Any, dict[str, DoorInfo]]:
+    """The MjSpec of a scene with the robot at its start pose; ``slots`` are the objects' resting
+    spots (x, y, support height) as the kinematic world lays them out."""
+    import mujoco as mj
+
+    spec = mj.MjSpec()
+    spec.modelname = scene.name
+    spec.compiler.degree = False  # every angle here is in radians
+    spec.option.timestep = timestep
+    spec.option.integrator = mj.mjtIntegrator.mjINT_IMPLICITFAST
+    spec.option.cone = mj.mjtCone.mjCONE_ELLIPTIC
+    spec.option.noslip_iterations = 3
+    spec.visual.quality.shadowsize = 0  # shadows cost ~90 ms a frame on the software renderer
+    spec.visual.global_.offwidth = 320
+    spec.visual.global_.offheight = 320
+    spec.visual.global_.fovy = 45.0
+    wb = spec.worldbody
+    wb.add_light(name="sun", pos=[scene.size[0] / 2, scene.size[1] / 2, 6.0], dir=[0, 0, -1],
+                 diffuse=[0.8, 0.8, 0.8], castshadow=False)
+    floor = wb.add_geom(name="floor", type=mj.mjtGeom.mjGEOM_PLANE,
+                        pos=[scene.size[0] / 2, scene.size[1] / 2, 0.0],
+                        size=[scene.size[0] / 2, scene.size[1] / 2, 0.1], rgba=[0.6, 0.6, 0.58, 1])
+    floor.contype, floor.conaffinity = STATIC, OBJECT
+    _walls(spec, mj, scene)
+    doors: dict[str, DoorInfo] = {}
+    for fid in scene.fixtures:
+        if (info := _fixture(spec, mj, scene, grid, fid)) is not None:
+            doors[fid] = info
+    for oid in scene.objects:
+        _object(spec, mj, scene, oid, object_rest(scene, oid, slots[oid]))
+    # fault bodies: an obstacle and a passer-by, parked out of the house until a fault places them
+    for name, radius, hh in (("obstacle", 0.3, 0.5), ("passer_by", 0.25, 0.85)):
+        b = wb.add_body(name=name, pos=[-5.0, -5.0, hh], mocap=True)
+        g = b.add_geom(name=name, type=mj.mjtGeom.mjGEOM_CYLINDER, size=[radius, hh, 0],
+                       rgba=[0.9, 0.5, 0.1, 1] if name == "obstacle" else [0.3, 0.5, 0.9, 1])
+        g.contype, g.conaffinity = STATIC, OBJECT
+    add_robot(spec, mj, scene)
+    return spec, doors
