@@ -74,13 +74,14 @@ class _Observed:
 
 def execute(args: argparse.Namespace, backend: Any, config: Any, compiled: Any) -> tuple[Any, Any]:
     """Run ``compiled`` with the snapshot sink, the MCAP log and the viewer as asked."""
-    from executive.runtime import GoalHandle, Runtime
+    from executive.runtime import GoalHandle, Runtime, cancel_on_sigint
 
     want_log = not getattr(args, "no_log", False)
     want_view = getattr(args, "view", False)
     if not want_log and not want_view:
         runtime = Runtime(backend, config)
-        return runtime.execute(compiled), runtime
+        with cancel_on_sigint(GoalHandle()) as g:
+            return runtime.execute(compiled, g), runtime
 
     from executive.observe.mcap_log import default_log_path, open_run_log
     from executive.observe.snapshot import SnapshotSink
@@ -120,7 +121,8 @@ def execute(args: argparse.Namespace, backend: Any, config: Any, compiled: Any) 
             if args.allow_control:
                 print(f"executive: control token (header X-Executive-Token): {obs.server.token}",
                       file=sys.stderr, flush=True)
-        outcome = runtime.execute(compiled, goal)
+        with cancel_on_sigint(goal):
+            outcome = runtime.execute(compiled, goal)
     finally:
         if obs.writer is not None:
             obs.writer.close()
