@@ -1,4 +1,4 @@
 """py_trees leaves, conditions, safety guards and recovery, plus the robot ports they call.
 
-Layering (DESIGN.md): may import py_trees and ``inference``; never ``trees`` or ``executive``.
+Layering (docs/DESIGN.md): may import py_trees and ``inference``; never ``trees`` or ``executive``.
 """

@@ -17,15 +17,30 @@ from behaviours.ports import RobotPorts
 
 @dataclass
 class Event:
-    """Something worth showing an operator: a retry, a fault, a rejected command, an abort."""
+    """Something that happened, for an operator or a log: the one event type of the project.
+
+    A run's events (a retry, a rejected command, an abort) have ``source`` = the behaviour
+    they come from; a world's events (a fault, a state change) have ``source`` = what happened
+    (``grasp_fail``, ``grasped``), which the world calls the event's ``name``.
+    """
 
     t: float
     kind: str
     source: str
     detail: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def name(self) -> str:
+        """The world's word for ``source``: the name of the fault or state change."""
+        return self.source
+
     def as_dict(self) -> dict[str, Any]:
+        """Flat, for the viewer and the run log: ``t`` (6 decimals), kind, source, the details."""
         return {"t": round(self.t, 6), "kind": self.kind, "source": self.source, **self.detail}
+
+    def as_record(self) -> dict[str, Any]:
+        """Nested, as a world reports it (``Outcome.faults_injected``): t, kind, name, detail."""
+        return {"t": self.t, "kind": self.kind, "name": self.source, "detail": dict(self.detail)}
 
 
 @dataclass

@@ -19,6 +19,10 @@ from typing import Any, Protocol, runtime_checkable
 from behaviours.limits import SafetyLimits
 from behaviours.reasons import Reason
 
+#: The place target that means "put it down here, on the floor" (no fixture): the compiler
+#: writes it for a bare "put it down", every world's manipulation port understands it.
+PUT_DOWN_TARGET = "floor"
+
 
 class ActionStatus(enum.Enum):
     """Lifecycle of a long action, mirroring ROS 2 action goal states."""

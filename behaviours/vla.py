@@ -3,10 +3,10 @@
 One :class:`VLAPolicy` runs a policy with an instruction until a success condition read through
 the state port holds (``pick``: the object is held; ``place``: it is on/in the fixture; ``wipe``:
 the surface is no longer dirty) or its time limit passes. It never blocks a
-tick (DESIGN.md "Leaves never block a tick"):
+tick (docs/DESIGN.md "The action life cycle"):
 
 ``initialise()``
-    resolve the engine (loaded once per process, see :func:`resolve_engine`), build the
+    resolve the engine (one rule, loaded once per process: :mod:`behaviours.vla_engine`), build the
     :class:`~inference.runner.ChunkRunner` (``inline`` in lockstep, ``async`` in real time) and
     the :class:`~inference.safety_chain.SafetyChain` from the model card, start a ``detect``
     through the perception port for the object's believed position.
@@ -35,10 +35,6 @@ through the safety gate.
 from __future__ import annotations
 
 import math
-import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -47,14 +43,46 @@ import py_trees
 from behaviours.base import ContextBound, need_text
 from behaviours.ports import ActionHandle, ActionStatus
 from behaviours.reasons import Reason
+from behaviours.vla_engine import (
+    _WARM,
+    SETTINGS,
+    configure,
+    engine_info,
+    load_cached,
+    reset_settings,
+    resolve_engine,
+)
+from inference.encoding import (
+    ACTION_NAMES,
+    STATE_NAMES,
+    TASKS,
+    AnchoredEngine,
+    anchor_chunk,
+    instruction_for,
+    make_state,
+)
+from inference.reference import REFERENCE_MODEL
 
 Status = py_trees.common.Status
 
-#: What the reference policy sees as proprioception, in this order (the card names them too).
-STATE_NAMES = ("target_dx", "target_dy", "target_dz", "gripper_closed", "holding")
-#: What it outputs per step: an end-effector displacement (m) and the gripper (1 = closed).
-ACTION_NAMES = ("dx", "dy", "dz", "gripper")
-TASKS = ("pick", "place", "wipe")
+#: Kept importable from here for older callers; their home is the module named on each import.
+__all__ = [
+    "ACTION_NAMES",
+    "REFERENCE_MODEL",
+    "STATE_NAMES",
+    "TASKS",
+    "AnchoredEngine",
+    "VLAPolicy",
+    "anchor_chunk",
+    "configure",
+    "engine_info",
+    "instruction_for",
+    "load_cached",
+    "make_state",
+    "reset_settings",
+    "resolve_engine",
+]
+
 #: Beyond this horizontal distance from the base the leaf first drives the base closer.
 REACH_RANGE = 0.72
 REACH_SPEED = 0.15  # m/s while reaching in
@@ -74,154 +102,6 @@ READY_RADIUS, READY_BACK, READY_HEIGHT, READY_MAX_TICKS = 0.3, 0.08, 0.2, 30
 #: Reaching in gives up (NOT_REACHABLE) if the base stalls farther than this from the target
 #: (beyond the arm, and beyond anything the policy was trained on) rather than start the policy.
 REACH_GIVE_UP = 1.0
-
-REFERENCE_MODEL = Path(__file__).resolve().parent.parent / "inference/models/reference/model.onnx"
-
-
-def instruction_for(task: str, entity: str, held: str | None = None, relation: str = "on") -> str:
-    """Default instruction text: ``pick up the blue bottle`` from ``blue_bottle``; ``put the red
-    cup in the sink`` for a place into ``sink`` while holding ``red_cup``."""
-    words = entity.replace("_", " ")
-    if task == "wipe":
-        return f"wipe the {words}"
-    if task == "place":
-        what = f"the {held.replace('_', ' ')}" if held else "it"
-        return f"put {what} {'in' if relation == 'in' else 'on'} the {words}"
-    return {"pick": f"pick up the {words}"}.get(task, f"{task} the {words}")
-
-
-def make_state(
-    target: tuple[float, float, float] | np.ndarray,
-    ee: tuple[float, float, float] | np.ndarray,
-    gripper_closed: bool,
-    holding: bool,
-) -> np.ndarray:
-    t, e = np.asarray(target, np.float64), np.asarray(ee, np.float64)
-    d = t - e
-    return np.array([d[0], d[1], d[2], float(gripper_closed), float(holding)], np.float32)
-
-
-def anchor_chunk(actions: np.ndarray, ee_obs: tuple[float, float, float] | np.ndarray) -> np.ndarray:
-    """Per-step end-effector deltas -> absolute targets anchored at the observation-time pose.
-
-    The policy is trained on the expert's next actions, each a per-step increment
-    (``ee_{k+1} = ee_k + d_k`` from ``ee_0`` = the end effector at observation), so action ``k``
-    aims at ``ee_obs + d_0 + ... + d_k``. Anchoring makes a chunk that arrives late (async
-    inference) still aim where it was meant to, however the arm moved meanwhile. Columns past
-    the first three (the gripper) are kept as they are.
-    """
-    a = np.asarray(actions, np.float64)
-    out = a.copy()
-    out[:, :3] = np.asarray(ee_obs, np.float64)[:3] + np.cumsum(a[:, :3], axis=0)
-    return out
-
-
-class AnchoredEngine:
-    """Wraps an engine so its chunks hold absolute targets (:func:`anchor_chunk`) anchored at
-    the end effector of the observation they answer (``ee_of(obs)``); everything else (card,
-    name, provider) is the wrapped engine's. The async runner then serves *where to be* at each
-    step rather than a delta that would be applied to wherever the arm is when the chunk lands."""
-
-    def __init__(self, engine: Any, ee_of: Callable[[Any], np.ndarray]) -> None:
-        self.inner = engine
-        self._ee_of = ee_of
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    def infer(self, obs: Any) -> Any:
-        from dataclasses import replace
-
-        chunk = self.inner.infer(obs)
-        targets = anchor_chunk(chunk.actions, self._ee_of(obs)).astype(np.float32)
-        return replace(chunk, actions=targets)
-
-
-# ---------------------------------------------------------------------------------------------
-# Engine resolution: once per process, never per tick.
-
-
-@dataclass
-class VLASettings:
-    """Process-wide defaults, set by the executive (``executive.vla_setup``) before a run.
-
-    ``provider()`` returns the engine (or None: scripted primitives only). ``mode`` is
-    ``inline`` (lockstep) or ``async`` (real time).
-    """
-
-    provider: Callable[[], Any] | None = None
-    mode: str = "inline"
-    min_confidence: float = 0.3
-    staleness_deadline: float = 0.5
-    forecast: bool = True  # async: condition each request on the plan's pose at arrival
-    warmup: bool = True  # setup(): first inference, runner thread, camera before the first tick
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-SETTINGS = VLASettings()
-_CACHE: dict[tuple[str, str], Any] = {}
-_WARM: dict[int, dict[str, float]] = {}  # id(engine) -> warm-up timings (once per engine)
-_LOCK = threading.Lock()
-
-
-def load_cached(model_path: str | Path = REFERENCE_MODEL, backend: str = "auto", **opts: Any) -> Any:
-    """``inference.load_engine`` once per (model, backend) per process."""
-    from inference.card import load_engine
-
-    key = (str(Path(model_path).resolve()), backend)
-    with _LOCK:
-        if key not in _CACHE:
-            _CACHE[key] = load_engine(model_path, backend, **opts)
-        return _CACHE[key]
-
-
-def configure(
-    provider: Callable[[], Any] | None = None, *, mode: str | None = None, **kw: Any
-) -> VLASettings:
-    """Set the process-wide engine provider / mode (tests use setup kwargs instead)."""
-    if provider is not None:
-        SETTINGS.provider = provider
-    if mode is not None:
-        if mode not in ("inline", "async"):
-            raise ValueError(f"mode must be 'inline' or 'async', got {mode!r}")
-        SETTINGS.mode = mode
-    for k, v in kw.items():
-        setattr(SETTINGS, k, v)
-    return SETTINGS
-
-
-def reset_settings() -> None:
-    global SETTINGS
-    SETTINGS = VLASettings()
-
-
-def resolve_engine(explicit: Any = None, extras: dict[str, Any] | None = None) -> Any:
-    """The engine to use: explicit (setup kwarg) > ``ctx.extras['vla_engine']`` > the process
-    provider > the shipped reference model on ONNX Runtime (loaded once)."""
-    if explicit is not None:
-        return explicit
-    if extras and "vla_engine" in extras:
-        return extras["vla_engine"]
-    if SETTINGS.provider is not None:
-        return SETTINGS.provider()
-    return load_cached(REFERENCE_MODEL, "auto")
-
-
-def engine_info(engine: Any) -> dict[str, str]:
-    card = getattr(engine, "card", None)
-    path = getattr(engine, "model_path", None)
-    name = str(getattr(engine, "name", type(engine).__name__))
-    backend = name.rsplit("/", 1)[-1] if "/" in name else type(engine).__name__
-    return {
-        "engine": name,
-        "backend": backend,
-        "provider": str(getattr(engine, "provider", "unknown")),
-        "model": str(path) if path is not None else "",
-        "card": f"{card.name}@{card.version}" if card is not None else "",
-    }
-
-
-# ---------------------------------------------------------------------------------------------
 
 
 class VLAPolicy(ContextBound):
@@ -279,7 +159,7 @@ class VLAPolicy(ContextBound):
         try:
             from inference.runner import ChunkRunner
 
-            engine = None if self._engine_kw is not None else resolve_engine(None, ctx.extras)
+            engine = None if self._engine_kw is not None else resolve_engine(None)
             if engine is not None and id(engine) not in _WARM:
                 _WARM[id(engine)] = ChunkRunner.warm_up(engine, self.instruction)
             cam = ctx.ports.camera
@@ -340,7 +220,7 @@ class VLAPolicy(ContextBound):
              "invalid", "engine_errors"), 0)
         self.runner = self.chain = None
         try:
-            self.engine = resolve_engine(self._engine_kw, ctx.extras)
+            self.engine = resolve_engine(self._engine_kw)
         except Exception as e:  # a broken model must fail the leaf, never the tick loop
             self.engine = None
             self._start_error = f"{type(e).__name__}: {e}"

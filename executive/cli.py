@@ -1,6 +1,6 @@
 """``executive``: run, compile and check plans and instructions.
 
-Exit codes (DESIGN.md): 0 succeeded, 1 aborted or failed, 2 bad input or usage, 3 refused,
+Exit codes (docs/DESIGN.md): 0 succeeded, 1 aborted or failed, 2 bad input or usage, 3 refused,
 4 needs clarification. With ``--json`` the last stdout line is one JSON object.
 """
 
@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("files", nargs="+", type=Path)
 
     sub.add_parser("reasons", help="print the reason-code table (Markdown)")
+    sub.add_parser("campaign", add_help=False,
+                   help="seeded fault campaigns on Ray (`executive campaign --help`; `campaign report DIR`)")
     _observe_parsers(run, sub)
     _ros_serve_parser(sub)
     return p
@@ -91,6 +93,11 @@ class BadInput(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["campaign"]:  # its own parser: `executive campaign [report] ...`
+        from executive.campaigns.cli import main as campaign_main
+
+        return campaign_main(argv[1:])
     args = _parser().parse_args(argv)
     try:
         if args.cmd == "run":

@@ -20,8 +20,9 @@ import py_trees
 from behaviours import conditions as cond
 from behaviours import leaves
 from behaviours.guards import SafetyGuard
+from behaviours.ports import PUT_DOWN_TARGET
 from behaviours.recovery import Abort, RecoveryChain, RetryWithBackoff, Stage
-from behaviours.vla import VLAPolicy
+from behaviours.registry import LEAF_TYPES
 from executive.grounding import EntityIndex, GroundingError
 from executive.plan import Plan, PlanError, Step
 from executive.world_model import EntityInfo
@@ -29,7 +30,6 @@ from trees.library import SkillLibrary, load_library
 from trees.schema import ActionSpec, SkillTemplate
 
 Behaviour = py_trees.behaviour.Behaviour
-FLOOR = "floor"  # place target meaning "put it down here"
 
 
 class CompileError(PlanError):
@@ -123,8 +123,8 @@ class Compiler:
                 if spec.required:
                     raise CompileError(f"{where}: {step.skill} needs a {name}")
                 continue
-            if name == "target" and step.skill == "place" and ref == FLOOR:
-                b[name] = FLOOR
+            if name == "target" and step.skill == "place" and ref == PUT_DOWN_TARGET:
+                b[name] = PUT_DOWN_TARGET
                 continue
             b[name] = self._ground(ref, spec.kinds, where).id
         if step.skill == "place":
@@ -171,7 +171,7 @@ class Compiler:
             children += self._precondition("container_open", obj, b)
         elif t.recovery.replan == "reacquire" and obj:
             children += self._precondition("holding", obj, b)
-            if "target" in b and b["target"] != FLOOR:
+            if "target" in b and b["target"] != PUT_DOWN_TARGET:
                 children.append(self._navigate(b["target"], conditional=False))
                 children += self._precondition("target_open", b["target"], b)
         elif t.recovery.replan == "reroute":
@@ -181,10 +181,10 @@ class Compiler:
 
     def _precondition(self, kind: str, ent: str | None, b: Mapping[str, Any]) -> list[Behaviour]:
         if kind == "hand_free":
-            stow = leaves.Place("stow held object", FLOOR, "on")
+            stow = leaves.Place("stow held object", PUT_DOWN_TARGET, "on")
             return [py_trees.composites.Selector("hand free?", memory=False, children=[
                 cond.HandFree("hand is free"), self._guarded(self.library["place"], stow)])]
-        if not ent or ent == FLOOR:
+        if not ent or ent == PUT_DOWN_TARGET:
             return []
         if kind == "near":
             return [self._navigate(ent, conditional=True)]
@@ -252,7 +252,7 @@ class Compiler:
         alt = t.recovery.alternative
         if t.action.leaf != "vla" or not alt or "leaf" not in alt:
             return t
-        if self.vla and b.get("target") != FLOOR:
+        if self.vla and b.get("target") != PUT_DOWN_TARGET:
             return t
         action = ActionSpec.model_validate({k: alt[k] for k in ("leaf", "args") if k in alt})
         rec = t.recovery.model_copy(update={"alternative": alt.get("scripted_alternative")})
@@ -288,22 +288,6 @@ class Compiler:
         return f"pick up the {info.colour} {info.type.replace('_', ' ')}"
 
 
-LEAF_TYPES: dict[str, Any] = {
-    "navigate": leaves.NavigateTo,
-    "detect": leaves.Detect,
-    "pick": leaves.Pick,
-    "place": leaves.Place,
-    "open": leaves.Open,
-    "close": leaves.Close,
-    "toggle": leaves.Toggle,
-    "wipe": leaves.Wipe,
-    "pour": leaves.Pour,
-    "give": leaves.Give,
-    "push": leaves.Push,
-    "say": leaves.Say,
-    "wait": leaves.Wait,
-    "vla": VLAPolicy,
-}
 
 
 class _Fmt(dict):

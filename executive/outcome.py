@@ -10,7 +10,7 @@ from behaviours.reasons import Reason
 
 OutcomeKind = Literal["succeeded", "aborted", "cancelled", "refused", "clarify"]
 
-#: CLI exit codes (DESIGN.md): 0 succeeded, 1 aborted/failed, 2 bad input, 3 refused, 4 clarify.
+#: CLI exit codes (docs/DESIGN.md): 0 succeeded, 1 aborted/failed, 2 bad input, 3 refused, 4 clarify.
 EXIT_CODES: dict[str, int] = {"succeeded": 0, "aborted": 1, "cancelled": 1, "refused": 3, "clarify": 4}
 EXIT_BAD_INPUT = 2
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from behaviours import vla
+from behaviours import vla_engine
+from inference.reference import REFERENCE_MODEL
 
 ENGINE_CHOICES = ("auto", "onnxruntime", "torch", "tensorrt", "none")
 
@@ -47,17 +48,17 @@ def setup_engine(choice: str = "auto", *, clock: str = "lockstep", model: str | 
         raise EngineSetupError(f"--engine must be one of {', '.join(ENGINE_CHOICES)}, got {choice!r}")
     mode = "async" if clock == "realtime" else "inline"
     if choice == "none":
-        vla.configure(lambda: None, mode=mode)
+        vla_engine.configure(lambda: None, mode=mode)
         return EngineSetup(choice, None, {})
     from inference.errors import InferenceError
 
-    path = Path(model) if model is not None else vla.REFERENCE_MODEL
+    path = Path(model) if model is not None else REFERENCE_MODEL
     try:
-        engine = vla.load_cached(path, choice, **({"variant": variant} if variant else {}))
+        engine = vla_engine.load_cached(path, choice, **({"variant": variant} if variant else {}))
     except (InferenceError, ValueError, ImportError, OSError) as e:
         raise EngineSetupError(f"cannot load the VLA engine ({choice}): {e}") from None
-    vla.configure(lambda: engine, mode=mode)
-    info = vla.engine_info(engine)
+    vla_engine.configure(lambda: engine, mode=mode)
+    info = vla_engine.engine_info(engine)
     if not info["model"]:
         info["model"] = _relative(path)
     else:

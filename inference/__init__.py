@@ -1,6 +1,6 @@
 """VLA engine contract, backends, the asynchronous chunk runner and the action safety chain.
 
-Layering (DESIGN.md): the lowest layer; numpy only, backends imported lazily.
+Layering (docs/DESIGN.md): the lowest layer; numpy only, backends imported lazily.
 """
 
 from inference.card import ModelCard, card_path_for, load_card, load_engine, parse_card

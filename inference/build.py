@@ -106,6 +106,13 @@ class BuildPlan:
     flags: tuple[str, ...]  # BuilderFlag names to set
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def creation_flags(self) -> tuple[str, ...]:
+        """``NetworkDefinitionCreationFlag`` names for ``create_network``. TensorRT 11 is always
+        strongly typed and deprecates the flag, so nothing is passed there; TensorRT 10 needs
+        ``STRONGLY_TYPED`` to opt in."""
+        return ("STRONGLY_TYPED",) if self.strongly_typed and self.major < 11 else ()
+
 
 def plan_build(
     major: int, *, fp16: bool = False, int8: bool = False, strongly_typed: bool = False
@@ -165,8 +172,8 @@ def build_engine(
     logger = trt.Logger(trt.Logger.WARNING)
     builder = trt.Builder(logger)
     flags = 0
-    if plan.strongly_typed:
-        flags |= 1 << int(trt.NetworkDefinitionCreationFlag.STRONGLY_TYPED)
+    for name in plan.creation_flags:
+        flags |= 1 << int(getattr(trt.NetworkDefinitionCreationFlag, name))
     network = builder.create_network(flags)
     parser = trt.OnnxParser(network, logger)
     if not parser.parse_from_file(str(onnx_path)):
@@ -176,12 +183,29 @@ def build_engine(
     config.set_memory_pool_limit(trt.MemoryPoolType.WORKSPACE, int(workspace_mb) << 20)
     for flag in plan.flags:
         config.set_flag(getattr(trt.BuilderFlag, flag))
+    net_inputs = {(t := network.get_input(i)).name: tuple(t.shape) for i in range(network.num_inputs)}
+    check_profile_covers(profile, net_inputs, onnx_path)
     opt_profile = builder.create_optimization_profile()
     for name, (mn, opt, mx) in profile.items():
         opt_profile.set_shape(name, mn, opt, mx)
-    config.add_optimization_profile(opt_profile)
+    if config.add_optimization_profile(opt_profile) < 0:
+        raise ProfileError(f"{onnx_path}: TensorRT rejected the optimisation profile {profile} "
+                           "(a dynamic input without a shape, or min > opt > max)")
     serialized = builder.build_serialized_network(network, config)
     if serialized is None:
         raise RuntimeError(f"{onnx_path}: TensorRT engine build failed (see the log above)")
+    engine_path.parent.mkdir(parents=True, exist_ok=True)
     engine_path.write_bytes(bytes(serialized))
     return engine_path
+
+
+def check_profile_covers(
+    profile: Profile, network_inputs: Mapping[str, Shape], onnx_path: str | Path
+) -> None:
+    """Every dynamic network input (a -1 in its shape) needs a profile entry and every entry an
+    input: otherwise TensorRT's ``add_optimization_profile`` fails with a log line only. Pure, tested."""
+    missing = sorted(n for n, shape in network_inputs.items() if -1 in shape and n not in profile)
+    unknown = sorted(set(profile) - set(network_inputs))
+    if missing or unknown:
+        raise ProfileError(f"{onnx_path}: optimisation profile does not match the network inputs "
+                           f"(missing {missing}, unknown {unknown})")

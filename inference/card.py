@@ -138,6 +138,22 @@ class ModelCard(_Strict):
     min_opset: int = Field(default=13, ge=1)
     provenance: Provenance = Field(default_factory=Provenance)
     variants: dict[str, str] = Field(default_factory=dict)  # e.g. {"int8": "model.int8.onnx"}
+    #: Which backends each variant serves, e.g. {"int8": ["onnxruntime"], "int8_qdq":
+    #: ["onnxruntime", "tensorrt"]}: ONNX Runtime's dynamic INT8 cannot become a TensorRT
+    #: engine, the Q/DQ file can (TensorRT runs it once ``tools/build_engine.py`` has built it).
+    variant_backends: dict[str, list[str]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_variant_backends(self) -> ModelCard:
+        for key, backends in self.variant_backends.items():
+            if key not in self.variants:
+                raise ValueError(f"variant_backends names '{key}', which is not in variants "
+                                 f"{sorted(self.variants)}")
+            for backend in backends:
+                if backend not in BACKENDS:
+                    raise ValueError(f"variant_backends.{key}: unknown backend '{backend}' "
+                                     f"(choose from {', '.join(BACKENDS)})")
+        return self
 
     @property
     def action_period(self) -> float:
@@ -389,8 +405,17 @@ def load_engine(
             )
         model_path = card_dir / card_obj.variants[variant]
 
+    served_by = card_obj.variant_backends.get(variant, []) if variant is not None else []
     if backend == "auto":
         backend = choose_backend(model_path, card_obj, card_dir)
+        if served_by and backend not in served_by:
+            backend = served_by[0]
+    elif served_by and backend not in served_by:
+        raise ModelCardError(
+            card_path or "<card>",
+            f"variant_backends.{variant}",
+            f"variant '{variant}' serves {', '.join(served_by)}, not {backend}",
+        )
     if variant is not None and "name" not in opts:
         opts["name"] = f"{card_obj.name}@{card_obj.version}[{variant}]/{backend}"
 
@@ -415,6 +440,9 @@ def load_engine(
     if backend == "tensorrt":
         if model_path.suffix not in _ENGINE_SUFFIXES and "tensorrt" in card_obj.variants:
             model_path = card_dir / card_obj.variants["tensorrt"]
+        if model_path.suffix == ".onnx":
+            raise ModelLoadError(model_path, card_path, "the TensorRT backend runs a serialised engine; "
+                                 f"build one first: python tools/build_engine.py {model_path}")
         from inference.backends.tensorrt_backend import TensorRTEngine
 
         return TensorRTEngine(card_obj, model_path, card_path=card_path, **opts)

@@ -128,6 +128,8 @@ class ChunkRunner:
         self._cv = threading.Condition()
         self._thread: threading.Thread | None = None
         self._running = False
+        self._worker = 0  # id of the one worker allowed to run; bumped by start() and stop()
+        self._infer_lock = threading.Lock()  # one engine call at a time, whichever worker
         self._pending: Observation | None = None
         self._plan: _Plan | None = None
         self._next_unserved = 0
@@ -150,6 +152,7 @@ class ChunkRunner:
                 "blends",
                 "discarded_chunks",
                 "forecasts",
+                "abandoned_workers",
             ),
             0,
         )
@@ -163,17 +166,29 @@ class ChunkRunner:
 
     def start(self) -> ChunkRunner:
         if self.mode == "async" and self._thread is None:
-            self._running = True
-            self._thread = threading.Thread(target=self._loop, name="vla-chunk-runner", daemon=True)
+            with self._cv:
+                self._worker += 1
+                me = self._worker
+                self._running = True
+            self._thread = threading.Thread(target=self._loop, args=(me,), name="vla-chunk-runner",
+                                            daemon=True)
             self._thread.start()
         return self
 
     def stop(self, timeout: float | None = 5.0) -> None:
         with self._cv:
             self._running = False
+            self._worker += 1  # whatever the old worker is doing, it may not touch state again
+            self._in_flight = False  # its request no longer counts; a new worker may ask again
             self._cv.notify_all()
         if self._thread is not None:
             self._thread.join(timeout)
+            if self._thread.is_alive():
+                # Still inside engine.infer: it exits when that returns and its answer is
+                # dropped (worker id changed); the engine's own lock keeps a new worker from
+                # sharing its execution context meanwhile.
+                self._counts["abandoned_workers"] += 1
+                log.warning("chunk runner worker still in an inference after %.1f s; abandoned", timeout or 0)
             self._thread = None
 
     def __enter__(self) -> ChunkRunner:
@@ -305,35 +320,38 @@ class ChunkRunner:
         self._counts["forecasts"] += 1
         return out
 
-    def _loop(self) -> None:
+    def _loop(self, me: int) -> None:
         while True:
             with self._cv:
-                while self._running and not self._ready_locked(self._clock()):
+                while self._running and self._worker == me and not self._ready_locked(self._clock()):
                     self._cv.wait(timeout=self._poll_interval)
-                if not self._running:
+                if not self._running or self._worker != me:
                     return
                 obs, engine, gen = self._take_locked()
-            self._run(engine, obs, gen)
+            self._run(engine, obs, gen, me)
 
-    def _run(self, engine: Engine, obs: Observation, generation: int) -> None:
+    def _run(self, engine: Engine, obs: Observation, generation: int, worker: int | None = None) -> None:
         t0 = time.perf_counter()
         try:
-            chunk = engine.infer(obs)
+            with self._infer_lock:  # an abandoned worker finishes before its successor enqueues
+                chunk = engine.infer(obs)
             expected = (engine.card.outputs.action.chunk, engine.card.outputs.action.dim)
             if chunk.actions.shape != expected:
                 raise ValueError(f"chunk shape {chunk.actions.shape}, card {expected}")
         except Exception as e:  # the engine's failure must never reach the tick thread
             with self._cv:
-                self._in_flight = False
+                if worker is None or worker == self._worker:
+                    self._in_flight = False
                 self._counts["errors"] += 1
                 self.last_error = f"{type(e).__name__}: {e}"
             log.warning("inference failed: %s", self.last_error)
             return
         latency = time.perf_counter() - t0
         with self._cv:
-            self._in_flight = False
+            if worker is None or worker == self._worker:
+                self._in_flight = False
             self._latencies.append(latency)
-            if generation != self._generation:
+            if (worker is not None and worker != self._worker) or generation != self._generation:
                 self._counts["discarded_chunks"] += 1
             else:
                 self._install_locked(chunk, self._clock())

@@ -32,8 +32,9 @@ sys.path.insert(0, str(ROOT))
 
 from inference import Observation, load_engine  # noqa: E402
 from inference.card import card_path_for, load_card  # noqa: E402
+from inference.reference import REFERENCE_MODEL  # noqa: E402
 
-DEFAULT_MODEL = ROOT / "inference/models/reference/model.onnx"
+DEFAULT_MODEL = REFERENCE_MODEL
 
 
 def rating(p99_s: float) -> str:

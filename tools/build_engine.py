@@ -79,8 +79,14 @@ def main(argv: list[str] | None = None) -> int:
             strongly_typed=a.strongly_typed,
             workspace_mb=a.workspace_mb,
         )
-    except ImportError:
-        print("TensorRT is not installed here (python package 'tensorrt'); use --dry-run", file=sys.stderr)
+    except ImportError as e:
+        print(f"{a.onnx}: TensorRT is not installed here ({e}); use --dry-run", file=sys.stderr)
+        return 2
+    except ProfileError as e:
+        print(f"{a.onnx}: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # TensorRT without a usable GPU raises from Builder(); never a traceback
+        print(f"{a.onnx}: TensorRT could not build the engine: {type(e).__name__}: {e}", file=sys.stderr)
         return 2
     print(f"wrote {out}")
     return 0

@@ -9,7 +9,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
 # torch==2.13.0 is pinned: on these machines that exact CPU build installs from local disk.
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[onnx,torch,viewer,dev]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[onnx,torch,viewer,campaign,dev]'
 # Headless Chromium for the viewer's browser tests (Debian package; never a downloaded browser).
 ./tools/install_browser.sh || echo "setup: chromium not installed; browser tests will skip" >&2
 ./tools/setup_ros.sh || true  # ROS 2 wheels + executive_interfaces (never fails the set-up; see docs/ros.md)

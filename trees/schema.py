@@ -7,12 +7,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from behaviours.limits import DEFAULT_LIMITS
+from behaviours.registry import LEAF_NAMES
 
 EntityKind = Literal["object", "fixture", "room", "person", "any"]
-LeafName = Literal[
-    "navigate", "detect", "pick", "place", "open", "close", "toggle", "wipe", "pour", "give",
-    "push", "say", "wait", "vla",
-]
+#: The leaf names a skill may use: derived from the one leaf registry, never listed twice.
+LeafName = Literal[LEAF_NAMES]  # type: ignore[valid-type]
 PreconditionKind = Literal[
     "hand_free",  # free the hand before a pick (stow what is held)
     "near",  # navigate to the parameter's entity unless already there

@@ -72,14 +72,20 @@ class _Observed:
         self.log_path: Path | None = None
 
 
-def execute(args: argparse.Namespace, backend: Any, config: Any, compiled: Any) -> tuple[Any, Any]:
-    """Run ``compiled`` with the snapshot sink, the MCAP log and the viewer as asked."""
+def execute(args: argparse.Namespace, backend: Any, config: Any, compiled: Any,
+            prepare: Any = None) -> tuple[Any, Any]:
+    """Run ``compiled`` with the snapshot sink, the MCAP log and the viewer as asked.
+
+    ``prepare(runtime)``, if given, is called once the runtime exists and before the first tick
+    (the campaign's command auditor reads the runtime's limit stack)."""
     from executive.runtime import GoalHandle, Runtime, cancel_on_sigint
 
     want_log = not getattr(args, "no_log", False)
     want_view = getattr(args, "view", False)
     if not want_log and not want_view:
         runtime = Runtime(backend, config)
+        if prepare is not None:
+            prepare(runtime)
         with cancel_on_sigint(GoalHandle()) as g:
             return runtime.execute(compiled, g), runtime
 
@@ -90,6 +96,8 @@ def execute(args: argparse.Namespace, backend: Any, config: Any, compiled: Any) 
     obs.sink = SnapshotSink(fault_events=getattr(backend, "fault_events", None),
                             target_rate_hz=config.rate_hz)
     runtime = Runtime(backend, config, sinks=[obs.sink])
+    if prepare is not None:
+        prepare(runtime)
     camera = getattr(getattr(runtime, "ports", None), "camera", None)
     if camera is not None and hasattr(camera, "image"):
         obs.sink.camera = camera.image

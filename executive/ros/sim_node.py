@@ -312,7 +312,7 @@ class SimWorldNode:
             "location": {e.id: r.location_of(e.id) for e in ents if e.kind != "room"},
             "approach": approach,
             "entities": [proto.entity_to_dict(e) for e in ents],
-            "faults": [e.as_dict() for e in w.events if e.kind == "fault"],
+            "faults": [e.as_record() for e in w.events if e.kind == "fault"],
             "digest": w.state_digest(),
         }
         m = self._msgs["WorldState"]()

@@ -70,7 +70,7 @@ class SimBackend:
         return SimWorldModel(self.world)
 
     def fault_events(self) -> list[dict[str, Any]]:
-        return [e.as_dict() for e in self.world.events if e.kind == "fault"]
+        return [e.as_record() for e in self.world.events if e.kind == "fault"]
 
     def digest(self) -> dict[str, Any]:
         return self.world.state_digest()

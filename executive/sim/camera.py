@@ -33,7 +33,7 @@ COLOURS: dict[str, tuple[int, int, int]] = {
     "grey": (128, 128, 128),
     "gray": (128, 128, 128),
 }
-FLOOR = (196, 186, 164)
+FLOOR_COLOUR = (196, 186, 164)  # RGB of the floor in the top-down camera image
 WALL = (70, 70, 70)
 SURFACE = (150, 112, 78)
 CONTAINER = (112, 118, 128)
@@ -64,7 +64,7 @@ class CameraRenderer:
         rows = math.ceil((h_m + 2 * self.margin) / self.px)
         bg = np.empty((rows, cols, 3), dtype=np.uint8)
         bg[:] = WALL
-        self._fill(bg, (0.0, 0.0, w_m, h_m), FLOOR)
+        self._fill(bg, (0.0, 0.0, w_m, h_m), FLOOR_COLOUR)
         for seg in scene.walls:
             x0, y0, x1, y1 = seg
             half = 0.05

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from vla_helpers import ROOT  # noqa: F401  (puts the repository root on sys.path)
 
 from inference.tiny import TinySpec, write_tiny_model
 

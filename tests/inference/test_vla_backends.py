@@ -12,10 +12,12 @@ from vla_helpers import make_obs
 from inference import Engine, ModelLoadError, load_engine
 from inference.backends import available_backends
 from inference.backends.ort_backend import choose_providers
+from inference.backends.tensorrt_backend import unavailable_reason
 from inference.card import choose_backend, load_card
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 HAS_TRT = importlib.util.find_spec("tensorrt") is not None
+TRT_MISSING = unavailable_reason()
 
 
 def test_choose_providers_honours_order_and_falls_back_to_cpu():
@@ -107,21 +109,31 @@ def test_torch_backend_rejects_corrupt_file(tmp_path, tiny_model):
     assert str(bad) in str(e.value) and "model.card.yaml" in str(e.value)
 
 
-@pytest.mark.skipif(not HAS_TRT, reason="TensorRT not installed (python package 'tensorrt')")
-def test_tensorrt_backend_matches_onnxruntime(tiny_model, tiny_spec, tmp_path):  # pragma: no cover
-    import torch
-
-    if not torch.cuda.is_available():
-        pytest.skip("TensorRT needs a CUDA device")
+@pytest.mark.skipif(TRT_MISSING is not None, reason=f"TensorRT backend cannot run: {TRT_MISSING}")
+@pytest.mark.parametrize("batch", [(1, 1, 1), (1, 2, 8)])
+def test_tensorrt_backend_matches_onnxruntime(tiny_model, tiny_spec, tmp_path, batch):  # pragma: no cover
     from inference.build import build_engine
 
-    engine_path = build_engine(tiny_model, tmp_path / "model.engine", dims={"batch": (1, 1, 1)})
+    engine_path = build_engine(tiny_model, tmp_path / "model.engine", dims={"batch": batch})
     (tmp_path / "model.card.yaml").write_bytes(tiny_model.with_name("model.card.yaml").read_bytes())
     trt_eng = load_engine(engine_path, backend="tensorrt")
-    obs = make_obs(tiny_spec, 0.0)
-    np.testing.assert_allclose(
-        trt_eng.infer(obs).actions, load_engine(tiny_model).infer(obs).actions, atol=1e-3
-    )
+    ort_eng = load_engine(tiny_model)
+    for seed in range(20):
+        obs = make_obs(tiny_spec, 0.0, seed=seed)
+        a, b = trt_eng.infer(obs), ort_eng.infer(obs)
+        np.testing.assert_allclose(a.actions, b.actions, atol=1e-3)
+        assert abs(a.confidence - b.confidence) < 1e-3
+
+
+@pytest.mark.skipif(TRT_MISSING is not None, reason=f"TensorRT backend cannot run: {TRT_MISSING}")
+def test_tensorrt_engine_with_min_batch_two_is_a_model_load_error(tiny_model, tmp_path):  # pragma: no cover
+    from inference.build import build_engine
+
+    engine_path = build_engine(tiny_model, tmp_path / "model.engine", dims={"batch": (2, 2, 4)})
+    (tmp_path / "model.card.yaml").write_bytes(tiny_model.with_name("model.card.yaml").read_bytes())
+    with pytest.raises(ModelLoadError, match=r"admits batch 2\.\.4") as e:
+        load_engine(engine_path, backend="tensorrt")
+    assert str(engine_path) in str(e.value)
 
 
 def test_tensorrt_major_version_parsing():

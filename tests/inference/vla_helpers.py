@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # plain `pytest` (not `python -m pytest`) without an install
-    sys.path.insert(0, str(ROOT))
+from inference.contract import ActionChunk, Observation
+from inference.tiny import TinySpec, tiny_card
 
-from inference.contract import ActionChunk, Observation  # noqa: E402
-from inference.tiny import TinySpec, tiny_card  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class FakeClock:

@@ -15,8 +15,6 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
 from executive.ros.harness import Child, Stack
 
 HEADLINE = "bring the red cup from the table to the sink"

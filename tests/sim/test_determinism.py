@@ -27,7 +27,7 @@ def scenario(make, seed):
             if world.steps % 25 == 0:
                 digests.append(world.state_digest())
         outcomes.append((h.status, h.result.reason if h.result else None))
-    return digests, [e.as_dict() for e in world.events], outcomes, ports.camera.image()
+    return digests, [e.as_record() for e in world.events], outcomes, ports.camera.image()
 
 
 def test_same_seed_same_trace(make):

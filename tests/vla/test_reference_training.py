@@ -1,24 +1,20 @@
-"""tools/train_reference_policy.py: fusions export and run, DAgger labels, the shipped PyTorch twin.
+"""reference_training: fusions export and run, DAgger labels, the shipped PyTorch twin.
 
 Fast checks on untrained weights (the training itself is a tool run, not a test)."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
+from executive.sim.world import GRASP_HEIGHT
+from inference.card import load_card, load_engine
+from inference.contract import Observation
+from inference.reference import REFERENCE_DIR
+from reference_training import dataset, evaluate, experts, export, scenes
+from reference_training import model as policy_net
 
-import train_reference_policy as trp  # noqa: E402
-
-from inference.card import load_card, load_engine  # noqa: E402
-from inference.contract import Observation  # noqa: E402
-
-SHIPPED = ROOT / "inference/models/reference"
+SHIPPED = REFERENCE_DIR
 NORM = {"mean": [0.0, 0.0, 0.0, 0.5], "std": [0.01, 0.01, 0.03, 0.5]}
 
 
@@ -34,22 +30,22 @@ def test_fusion_exports_to_onnx_int8_and_a_matching_torch_twin(tmp_path, fusion)
     import torch
 
     torch.manual_seed(0)
-    model = trp.build_model(fusion)
-    trp.export(model, fusion, NORM, tmp_path, 0, {}, 0.01)
+    net = policy_net.build_model(fusion)
+    export.export(net, fusion, NORM, tmp_path, 0, {}, 0.01)
     card = load_card(tmp_path / "model.card.yaml")
     assert card.variants == {"int8": "model.int8.onnx", "torch": "model.pt2"}
     for variant in (None, "int8"):
         eng = load_engine(tmp_path / "model.onnx", "onnxruntime", variant=variant)
         chunk = eng.infer(_obs())
-        assert chunk.actions.shape == (trp.CHUNK, trp.ADIM) and np.isfinite(chunk.actions).all()
+        assert chunk.actions.shape == (scenes.CHUNK, scenes.ADIM) and np.isfinite(chunk.actions).all()
         assert ((chunk.actions[:, 3] >= 0) & (chunk.actions[:, 3] <= 1)).all()  # P(closed)
         assert 0.0 <= chunk.confidence <= 1.0
     sess = ort.InferenceSession(str(tmp_path / "model.onnx"), providers=["CPUExecutionProvider"])
-    out = sess.run(None, {"wrist": np.zeros((3, 3, trp.IMG, trp.IMG), np.float32),
-                          "instruction": np.zeros((3, trp.MAX_LEN), np.int64),
-                          "state": np.zeros((3, trp.SDIM), np.float32)})
-    assert out[0].shape == (3, trp.CHUNK, trp.ADIM)  # dynamic batch
-    tw = trp.twin_diff(tmp_path, n=3)
+    out = sess.run(None, {"wrist": np.zeros((3, 3, scenes.IMG, scenes.IMG), np.float32),
+                          "instruction": np.zeros((3, scenes.MAX_LEN), np.int64),
+                          "state": np.zeros((3, scenes.SDIM), np.float32)})
+    assert out[0].shape == (3, scenes.CHUNK, scenes.ADIM)  # dynamic batch
+    tw = export.twin_diff(tmp_path, n=3)
     assert tw["ok"], tw
 
 
@@ -57,35 +53,35 @@ def test_gripper_output_is_sigmoid_of_the_logit_in_card_units():
     import torch
 
     torch.manual_seed(0)
-    m = trp.build_model("xattn").eval()
-    args = (torch.randn(2, 3, trp.IMG, trp.IMG), torch.randint(1, trp.VOCAB, (2, trp.MAX_LEN)),
-            torch.randn(2, trp.SDIM))
+    m = policy_net.build_model("xattn").eval()
+    args = (torch.randn(2, 3, scenes.IMG, scenes.IMG), torch.randint(1, scenes.VOCAB, (2, scenes.MAX_LEN)),
+            torch.randn(2, scenes.SDIM))
     with torch.no_grad():
         cont, logit, conf = m.heads(*args)
         actions, c = m(*args)
     p_closed = actions[:, :, 3] * 0.5 + 0.5  # the card's mean 0.5 / std 0.5
     torch.testing.assert_close(p_closed, torch.sigmoid(logit))
     torch.testing.assert_close(actions[:, :, :3], cont)
-    assert cont.abs().max() <= trp.ACT_RANGE
+    assert cont.abs().max() <= policy_net.ACT_RANGE
 
 
 def test_expert_label_is_the_expert_rolled_forward_and_leaves_the_world_alone():
     rng = np.random.default_rng(3)
-    ep = trp.make_scene(rng, trp.SEEN, trp.TRAIN_TEMPLATES, belief_noise=0.0, arm_random=True,
+    ep = scenes.make_scene(rng, scenes.SEEN, scenes.TRAIN_TEMPLATES, belief_noise=0.0, arm_random=True,
                         base_range=(0.35, 0.72))
     w = ep.world
     o = w.objects[ep.target]
-    grasp = np.array([o.x, o.y, o.z + trp.GRASP_HEIGHT])
+    grasp = np.array([o.x, o.y, o.z + GRASP_HEIGHT])
     q0, events0 = w.q.copy(), len(w.events)
-    label = trp.expert_label(w, ep.target, grasp, False)
+    label = dataset.expert_label(w, ep.target, grasp, False)
     assert np.array_equal(w.q, q0) and len(w.events) == events0 and w.held is None
-    assert label.shape == (trp.CHUNK, trp.ADIM)
+    assert label.shape == (scenes.CHUNK, scenes.ADIM)
     from executive.sim.world import Actuators
 
     act, closed = Actuators(w), False
-    for k in range(trp.CHUNK):  # the same expert on the real world gives the same actions
+    for k in range(scenes.CHUNK):  # the same expert on the real world gives the same actions
         ee = np.asarray(w.fk())
-        a = trp.expert(ee, grasp, closed, w.held == ep.target)
+        a = experts.expert(ee, grasp, closed, w.held == ep.target)
         np.testing.assert_allclose(label[k], a, atol=1e-7)
         act.command_ee_target(tuple(ee + a[:3]))
         if (a[3] > 0.5) != closed:
@@ -95,15 +91,15 @@ def test_expert_label_is_the_expert_rolled_forward_and_leaves_the_world_alone():
 
 
 def test_rollout_with_the_expert_engine_grasps_and_labels_every_state():
-    card = trp.make_card("early", NORM, 0, {}, 0.0, {})
+    card = export.make_card("early", NORM, 0, {}, 0.0, {})
     rng = np.random.default_rng(5)
-    ep = trp.make_scene(rng, trp.SEEN, trp.TRAIN_TEMPLATES, belief_noise=0.0, arm_random=False,
+    ep = scenes.make_scene(rng, scenes.SEEN, scenes.TRAIN_TEMPLATES, belief_noise=0.0, arm_random=False,
                         base_range=(0.35, 0.72))
-    rows, ok = trp.rollout(ep, trp.ExpertEngine(card))
+    rows, ok = dataset.rollout(ep, evaluate.ExpertEngine(card))
     assert ok and rows
     for img, st, label in rows:
-        assert img.shape == (trp.IMG, trp.IMG, 3) and st.shape == (trp.SDIM,)
-        assert label.shape == (trp.CHUNK, trp.ADIM)
+        assert img.shape == (scenes.IMG, scenes.IMG, 3) and st.shape == (scenes.SDIM,)
+        assert label.shape == (scenes.CHUNK, scenes.ADIM)
     assert rows[-1][2][:, 3].max() == 1.0  # the last state's label closes the jaws
 
 
@@ -129,14 +125,15 @@ def test_shipped_torch_twin_matches_onnx():
 @pytest.mark.parametrize("fixture", ["kitchen_table", "sink"])
 def test_place_expert_releases_the_object_on_the_target(fixture):
     rng = np.random.default_rng(11)
-    ep = trp.make_place_scene(rng, trp.SEEN, trp.PLACE_TEMPLATES, arm_random=True, base_range=(0.35, 0.72),
-                              fixtures=[fixture])
+    ep = scenes.make_place_scene(rng, scenes.SEEN, scenes.PLACE_TEMPLATES,
+                                 arm_random=True, base_range=(0.35, 0.72),
+                                 fixtures=[fixture])
     w = ep.world
     assert ep.task == "place" and ep.entity == fixture and w.held == ep.target and w.gripper_closed
     assert ep.relation == ("in" if fixture == "sink" else "on")
     assert f" {ep.relation} the {fixture.replace('_', ' ')}" in ep.instruction
     assert np.allclose(ep.goal, w.slot_on(fixture, ep.target))  # what the leaf's detection reports
-    rows = trp.demo(ep, rng)
+    rows = experts.demo(ep, rng)
     assert rows is not None
     assert w.held is None and w.objects[ep.target].location == fixture
     assert w.objects[ep.target].relation == ep.relation
@@ -144,40 +141,42 @@ def test_place_expert_releases_the_object_on_the_target(fixture):
 
 def test_place_labels_are_well_formed():
     rng = np.random.default_rng(4)
-    ep = trp.make_place_scene(rng, trp.SEEN, trp.PLACE_TEMPLATES, arm_random=False, base_range=(0.35, 0.72))
-    rows = trp.demo(ep, rng)
+    ep = scenes.make_place_scene(rng, scenes.SEEN, scenes.PLACE_TEMPLATES,
+                                 arm_random=False, base_range=(0.35, 0.72))
+    rows = experts.demo(ep, rng)
     assert rows is not None and len(rows) > 3
     for img, st, label in rows:
-        assert img.shape == (trp.IMG, trp.IMG, 3) and st.shape == (trp.SDIM,)
+        assert img.shape == (scenes.IMG, scenes.IMG, 3) and st.shape == (scenes.SDIM,)
         assert st[3] == 1.0 and st[4] == 1.0  # closed and holding until the release
-        assert label.shape == (trp.CHUNK, trp.ADIM) and np.isfinite(label).all()
-        assert np.abs(label[:, :3]).max() <= trp.STEP + 1e-6
+        assert label.shape == (scenes.CHUNK, scenes.ADIM) and np.isfinite(label).all()
+        assert np.abs(label[:, :3]).max() <= scenes.STEP + 1e-6
         g = label[:, 3]
         assert set(np.unique(g)) <= {0.0, 1.0} and (np.diff(g) <= 0).all()  # closed ... then open
     first, last = rows[0][2], rows[-1][2]
     assert first[0, 3] == 1.0  # no letting go on the way
     assert last[0, 3] == 0.0 and (last[1:, 2] > 0).all()  # opens there, then backs off upwards
     st = rows[-1][1]
-    assert abs(-st[2] - trp.RELEASE) <= 0.02 and np.hypot(st[0], st[1]) <= 0.02  # at the release
-    chunk = trp.expert_chunk(rows[0][1], "place")  # the state-only oracle agrees on the start
-    assert chunk.shape == (trp.CHUNK, trp.ADIM) and chunk[0, 3] == 1.0
+    assert abs(-st[2] - scenes.RELEASE) <= 0.02 and np.hypot(st[0], st[1]) <= 0.02  # at the release
+    chunk = experts.expert_chunk(rows[0][1], "place")  # the state-only oracle agrees on the start
+    assert chunk.shape == (scenes.CHUNK, scenes.ADIM) and chunk[0, 3] == 1.0
 
 
 def test_rollout_with_the_expert_engine_places_and_labels_every_state():
-    card = trp.make_card("early", NORM, 0, {}, 0.0, {})
+    card = export.make_card("early", NORM, 0, {}, 0.0, {})
     rng = np.random.default_rng(6)
-    ep = trp.make_place_scene(rng, trp.SEEN, trp.PLACE_TEMPLATES, arm_random=True, base_range=(0.35, 0.72))
-    rows, ok = trp.rollout(ep, trp.ExpertEngine(card))
+    ep = scenes.make_place_scene(rng, scenes.SEEN, scenes.PLACE_TEMPLATES,
+                                 arm_random=True, base_range=(0.35, 0.72))
+    rows, ok = dataset.rollout(ep, evaluate.ExpertEngine(card))
     assert ok and rows and ep.world.objects[ep.target].location == ep.fixture
     assert all(st[4] == 1.0 for _, st, _ in rows)
     assert rows[-1][2][0, 3] == 0.0  # the last state's label opens the jaws
 
 
-def _shipped_scene(task: str) -> trp.Episode:
+def _shipped_scene(task: str) -> scenes.Episode:
     if task == "place":
-        return trp.make_place_scene(np.random.default_rng(2024), trp.SEEN, trp.PLACE_TEMPLATES,
+        return scenes.make_place_scene(np.random.default_rng(2024), scenes.SEEN, scenes.PLACE_TEMPLATES,
                                     arm_random=False, base_range=None)
-    return trp.make_wipe_scene(np.random.default_rng(2025), trp.WIPE_HELD_OUT, trp.WIPE_PARAPHRASES,
+    return scenes.make_wipe_scene(np.random.default_rng(2025), scenes.WIPE_HELD_OUT, scenes.WIPE_PARAPHRASES,
                                belief_noise=0.0, arm_random=False, base_range=None)
 
 
@@ -188,7 +187,7 @@ def test_shipped_model_does_the_task_in_closed_loop_through_the_leaf(task):
     if task not in card.provenance.notes:
         pytest.skip(f"the shipped model has no {task} task")
     ep = _shipped_scene(task)
-    res = trp.run_leaf_episode(ep, load_engine(SHIPPED / "model.onnx", "onnxruntime"))
+    res = evaluate.run_leaf_episode(ep, load_engine(SHIPPED / "model.onnx", "onnxruntime"))
     assert res["ok"], (res, ep.fixture, ep.instruction)
     if task == "place":
         assert ep.world.held is None and ep.world.objects[ep.target].location == ep.fixture
@@ -201,57 +200,71 @@ def test_shipped_model_does_the_task_in_closed_loop_through_the_leaf(task):
 
 def test_wipe_scene_and_demo_clean_the_surface():
     rng = np.random.default_rng(12)
-    ep = trp.make_wipe_scene(rng, trp.WIPE_SURFACES, trp.WIPE_TEMPLATES, belief_noise=0.01, arm_random=True,
-                             base_range=(0.35, 0.72))
+    ep = scenes.make_wipe_scene(rng, scenes.WIPE_SURFACES, scenes.WIPE_TEMPLATES,
+                                belief_noise=0.01, arm_random=True,
+                                base_range=(0.35, 0.72))
     w = ep.world
     patch = w.fixtures[ep.fixture].dirt
     assert ep.task == "wipe" and ep.entity == ep.fixture
     assert patch is not None and w.fixtures[ep.fixture].dirty
     assert np.allclose(ep.goal[:2], patch.centre()) and ep.goal[2] == w.scene.fixtures[ep.fixture].height
     for o in w.objects.values():  # the objects stand clear of the dirt
-        assert np.hypot(*(patch.spots - (o.x, o.y)).T).min() >= trp.WIPE_CLEARANCE
-    rows = trp.demo(ep, rng)
+        assert np.hypot(*(patch.spots - (o.x, o.y)).T).min() >= scenes.WIPE_CLEARANCE
+    rows = experts.demo(ep, rng)
     assert rows is not None and patch.clean and not w.fixtures[ep.fixture].dirty
     for img, st, label in rows:
-        assert img.shape == (trp.IMG, trp.IMG, 3) and st[3] == 0.0 and st[4] == 0.0
-        assert label.shape == (trp.CHUNK, trp.ADIM) and np.isfinite(label).all()
-        assert np.abs(label[:, :3]).max() <= trp.STEP + 1e-6 and (label[:, 3] == 0.0).all()
+        assert img.shape == (scenes.IMG, scenes.IMG, 3) and st[3] == 0.0 and st[4] == 0.0
+        assert label.shape == (scenes.CHUNK, scenes.ADIM) and np.isfinite(label).all()
+        assert np.abs(label[:, :3]).max() <= scenes.STEP + 1e-6 and (label[:, 3] == 0.0).all()
     assert (rows[-1][2][1:, 2] > 0).all()  # clean: the tail lifts the hand off
 
 
 def test_wipe_expert_goes_to_the_nearest_spot_in_contact():
     spots = np.array([[0.10, 0.0], [-0.30, 0.0]])
-    a = trp.wipe_expert(np.array([0.0, 0.0, 1.0]), spots, 0.75)
-    assert a[0] > 0.03 and abs(a[1]) < 1e-6 and a[2] == -trp.STEP  # towards the near one, down
-    a = trp.wipe_expert(np.array([0.09, 0.0, 0.76]), spots, 0.75)
+    a = experts.wipe_expert(np.array([0.0, 0.0, 1.0]), spots, 0.75)
+    assert a[0] > 0.03 and abs(a[1]) < 1e-6 and a[2] == -scenes.STEP  # towards the near one, down
+    a = experts.wipe_expert(np.array([0.09, 0.0, 0.76]), spots, 0.75)
     assert 0 < a[0] <= 0.011 and abs(a[2]) < 1e-6  # onto it, at contact height
-    assert trp.wipe_expert(np.array([0.0, 0.0, 0.76]), np.zeros((0, 2)), 0.75)[2] > 0  # none left: up
+    assert experts.wipe_expert(np.array([0.0, 0.0, 0.76]), np.zeros((0, 2)), 0.75)[2] > 0  # none left: up
 
 
 def test_rollout_with_the_expert_engine_wipes_and_word_noise_spares_held_out_words():
-    card = trp.make_card("early", NORM, 0, {}, 0.0, {})
+    card = export.make_card("early", NORM, 0, {}, 0.0, {})
     rng = np.random.default_rng(8)
-    ep = trp.make_wipe_scene(rng, trp.WIPE_SURFACES, trp.WIPE_TEMPLATES, belief_noise=0.0, arm_random=False,
-                             base_range=(0.35, 0.72))
-    eng = trp.ExpertEngine(card)
+    ep = scenes.make_wipe_scene(rng, scenes.WIPE_SURFACES, scenes.WIPE_TEMPLATES,
+                                belief_noise=0.0, arm_random=False,
+                                base_range=(0.35, 0.72))
+    eng = evaluate.ExpertEngine(card)
     eng.episode = ep
-    rows, ok = trp.rollout(ep, eng)
+    rows, ok = dataset.rollout(ep, eng)
     assert ok and rows and not ep.world.fixtures[ep.fixture].dirty
     from inference.contract import HashTokenizer
 
-    held = set(HashTokenizer(trp.VOCAB, trp.MAX_LEN).encode("desk nightstand")) - {0}
-    pool = set(trp.word_noise_pool().tolist())
-    keep = set(trp.protected_words().tolist())
-    assert held and keep and not (held | keep) & pool and len(pool) == trp.VOCAB - 1 - len(held | keep)
+    held = set(HashTokenizer(scenes.VOCAB, scenes.MAX_LEN).encode("desk nightstand")) - {0}
+    pool = set(policy_net.word_noise_pool().tolist())
+    keep = set(policy_net.protected_words().tolist())
+    assert held and keep and not (held | keep) & pool and len(pool) == scenes.VOCAB - 1 - len(held | keep)
 
 
 def test_real_time_rollout_labels_the_forecast_pose_and_grasps_with_the_expert():
     """rollout_async: frames now, states at the pose the plan reaches when the answer lands;
     each label is the expert's chunk from that pose; the expert itself grasps this way."""
-    card = trp.make_card("early", NORM, 0, {}, 0.0, {})
-    ep = trp.make_scene(np.random.default_rng(3), trp.SEEN, trp.TRAIN_TEMPLATES, belief_noise=0.0,
+    card = export.make_card("early", NORM, 0, {}, 0.0, {})
+    ep = scenes.make_scene(np.random.default_rng(3), scenes.SEEN, scenes.TRAIN_TEMPLATES, belief_noise=0.0,
                         arm_random=True, base_range=(0.35, 0.72))
-    rows, ok = trp.rollout_async(ep, trp.ExpertEngine(card))
+    rows, ok = dataset.rollout_async(ep, evaluate.ExpertEngine(card))
     assert ok and ep.world.held == ep.target and len(rows) > 3
     for _, st, label in rows:
-        np.testing.assert_allclose(label, trp.expert_chunk(st, "pick"), atol=1e-6)  # exact belief
+        np.testing.assert_allclose(label, experts.expert_chunk(st, "pick"), atol=1e-6)  # exact belief
+
+
+def test_report_md_rebuilds_the_shipped_report_from_report_json():
+    """The package writes the report the shipped model carries (REPORT.md: the training part,
+    before the sections other tools append), from the shipped report.json."""
+    import json
+
+    from reference_training.report import report_md
+
+    md = report_md(json.loads((SHIPPED / "report.json").read_text()))
+    assert md.startswith("# Reference VLA policy")
+    assert (SHIPPED / "REPORT.md").read_text().startswith(md)

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[2]
-for _p in (ROOT, ROOT / "tools"):  # tools/: the training tool's scripted experts
-    if str(_p) not in sys.path:
-        sys.path.insert(0, str(_p))
+from behaviours.context import RunContext
+from behaviours.limits import LimitStack
+from behaviours.safety_gate import SafetyGate
+from executive.sim.backend import SimBackend
+from executive.sim.world import Actuators
+from inference.contract import ActionChunk
 
-from behaviours.context import RunContext  # noqa: E402
-from behaviours.limits import LimitStack  # noqa: E402
-from behaviours.safety_gate import SafetyGate  # noqa: E402
-from executive.sim.backend import SimBackend  # noqa: E402
-from executive.sim.world import Actuators  # noqa: E402
-from inference.contract import ActionChunk  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class RecordingActuators(Actuators):
@@ -118,7 +114,7 @@ class PlaceOracle:
         self.calls = 0
 
     def infer(self, obs):
-        from train_reference_policy import expert_chunk
+        from reference_training.experts import expert_chunk
 
         self.calls += 1
         chunk = expert_chunk(obs.state, "place")
@@ -153,7 +149,7 @@ class WipeOracle:
         self.calls = 0
 
     def infer(self, obs):
-        from train_reference_policy import expert_label
+        from reference_training.dataset import expert_label
 
         self.calls += 1
         top = self.world.scene.fixtures[self.fixture].height
