@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shlex
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -200,7 +201,8 @@ def load_matrix(path: str | Path) -> Matrix:
         if not isinstance(data.get(key, []), list):
             raise MatrixError(f"{path}: {key}: a list")
     plans = [
-        str((path.parent / p) if not Path(p).is_absolute() and not Path(p).is_file() else p)
+        # a relative plan path is relative to the campaign file (unless it names a file from here)
+        (os.path.normpath(path.parent / p) if not Path(p).is_absolute() and not Path(p).is_file() else p)
         if isinstance(p, str)
         else p
         for p in data.get("plans", [])

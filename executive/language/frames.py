@@ -78,3 +78,4 @@ class Frame:
     source_words: str = ""
     pps_seen: list = field(default_factory=list)  # (raw prep, canonical, phrase) as read
     object_pp_order: list[int] = field(default_factory=list)  # PPs read before each object
+    pp_at: list[int] = field(default_factory=list)  # token index of each PP's preposition

@@ -7,16 +7,30 @@ prepositional phrases ("on the table", "in the kitchen", "next to the sink") fil
 location or room. Several survivors for a singular phrase → ambiguous (a question), none →
 missing (infeasible). "next to X" is approximated as "in the same room as X" because the
 catalogue has no poses.
+
+Categories and descriptions: when no entity is *named* by the phrase, the phrase may name a
+class ("a drink", "a snack", "some fruit") or a purpose ("something to clean a spill"). Each
+entity's type and aliases are placed in WordNet's hypernym hierarchy
+(:func:`executive.language.knowledge.thing_classes`) and kept when they fall under the
+category (or under the classes that serve the purpose, from ``data/lexical.yaml``). Negated
+descriptions ("that is not an apple", "other than the apple", "except the apple") exclude.
+An optional ``embed`` callable (sentence encoder: list of texts → one row per text) ranks
+entities by cosine similarity to the description when the lexical hierarchy finds none.
+Several *different* kinds of thing fitting a singular request → a question naming them; one
+kind → grounded to it.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from executive.language import knowledge as kn
 from executive.language import lexicon as lx
 from executive.language.frames import NounPhrase
-from executive.language.normalise import singular
+from executive.language.normalise import singular, tokenize
 from executive.world_model import EntityInfo, WorldModel
 
 #: Everyday words for things the scene names differently (tried when nothing matches).
@@ -75,11 +89,78 @@ def join_or(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
-class Grounder:
-    """Resolves noun phrases against one world catalogue (built once per call)."""
+Embed = Callable[[list[str]], Any]  # texts → array (n, d); a sentence encoder
 
-    def __init__(self, world: WorldModel) -> None:
+_STOP = frozenset({",", ".", ";", "!", "?", "and", "then", "please"})
+_EXCLUDERS = (("that", "is", "not"), ("which", "is", "not"), ("that", "are", "not"),
+              ("which", "are", "not"), ("other", "than"), ("except",), ("but", "not"),
+              ("apart", "from"), ("besides",), ("not",))
+_PURPOSE = re.compile(r"^(?:to|for|that can|which can|i can|we can|you can)\s+(\w+)")
+EMBED_MIN = 0.35  # cosine similarity a description needs to ground by the encoder alone
+EMBED_MARGIN = 0.05  # and its lead over the next kind of thing
+
+
+@dataclass(frozen=True)
+class Description:
+    """What the words after a noun phrase say about it: a purpose, and things it is not."""
+
+    purpose: str | None = None
+    exclude: tuple[str, ...] = ()
+    text: str = ""
+
+
+def describe_tail(tail: Sequence[str]) -> Description:
+    """Read "that is not an apple" / "to clean a spill" / "other than the cup" after a phrase."""
+    words: list[str] = []
+    for w in tail:
+        if w in _STOP:
+            break
+        words.append(w)
+    exclude: list[str] = []
+    k = 0
+    while k < len(words):
+        for pat in _EXCLUDERS:
+            if tuple(words[k : k + len(pat)]) == pat:
+                j = k + len(pat)
+                while j < len(words) and (words[j] in lx.DETERMINERS or words[j] in {"a", "an"}):
+                    j += 1
+                if j < len(words) and words[j].isalpha():
+                    # "not an apple or a banana": every head of the list
+                    exclude.append(singular(words[j]))
+                    while j + 2 < len(words) and words[j + 1] in {"or", "nor"}:
+                        j += 2
+                        while j < len(words) and words[j] in lx.DETERMINERS:
+                            j += 1
+                        if j < len(words):
+                            exclude.append(singular(words[j]))
+                k = j
+                break
+        k += 1
+    text = " ".join(words)
+    m = _PURPOSE.match(text)
+    purpose = None
+    if m:
+        verb = m.group(1)
+        base = lx.VERB_BASE.get(verb, verb)
+        if kn.available():
+            base = kn.reader().morphy(base, "v") or base
+        purpose = base
+    return Description(purpose, tuple(dict.fromkeys(exclude)), text)
+
+
+class Grounder:
+    """Resolves noun phrases against one world catalogue (built once per call).
+
+    ``source`` is the normalised instruction: the words after a noun phrase there are read as
+    its description (until the parser carries descriptions itself). ``embed`` is an optional
+    sentence encoder used only when the lexical hierarchy finds nothing for a description.
+    """
+
+    def __init__(self, world: WorldModel, source: str = "", embed: Embed | None = None) -> None:
         self.world = world
+        self.source_tokens: list[str] = tokenize(source) if source else []
+        self.embed = embed
+        self._by_category: set[int] = set()
         self.entities: list[EntityInfo] = list(world.entities())
         self.by_id: dict[str, EntityInfo] = {e.id: e for e in self.entities}
         self._names: list[tuple[EntityInfo, tuple[tuple[str, ...], ...]]] = [
@@ -108,6 +189,12 @@ class Grounder:
         head = np.head or head_hint
         if head is None or np.generic or head in lx.GENERIC_HEADS:
             pool = [e for e in self.entities if e.kind == "object"]
+            desc = self.description(np)
+            if desc.purpose or desc.exclude:
+                fits = self._described(pool, None, desc)
+                if fits or desc.purpose:
+                    self._by_category.add(id(np))
+                    pool = fits
         else:
             words = tuple(m for m in np.mods if m not in lx.DETERMINERS) + tuple(head.split())
             words = tuple(singular(w) for w in words)
@@ -124,7 +211,10 @@ class Grounder:
             if not matches and head.endswith("room"):
                 matches = [(e, 1) for e in self.entities if e.kind == "room"] if head == "room" else []
             if not matches:
-                return []
+                pool = self._category(np, head)
+                if not pool:
+                    return []
+                matches = [(e, 1) for e in pool]
             top = max(k for _e, k in matches)
             pool = [e for e, k in matches if k == top]
         pool = [e for e in pool if self._attributes_ok(e, np)]
@@ -136,6 +226,80 @@ class Grounder:
                 return []
             pool = self._located(pool, where, canon)
         return pool
+
+    # -- categories and descriptions -------------------------------------------------------
+    def description(self, np: NounPhrase) -> Description:
+        """The description that follows ``np`` in the instruction (empty when none)."""
+        raw = tokenize(np.raw) if np.raw else []
+        toks = self.source_tokens
+        if not raw or not toks:
+            return Description()
+        n = len(raw)
+        for k in range(len(toks) - n + 1):
+            if toks[k : k + n] == raw:
+                return describe_tail(toks[k + n :])
+        return Description()
+
+    @staticmethod
+    def _is_kind(e: EntityInfo, category: str) -> bool:
+        return any(kn.is_kind(n, category) for n in e.names if n.replace(" ", "").isalpha())
+
+    @staticmethod
+    def _serves(e: EntityInfo, purpose: str) -> bool:
+        want = kn.purpose_classes(purpose)
+        return bool(want) and any(kn.thing_classes(n) & want for n in e.names
+                                  if n.replace(" ", "").isalpha())
+
+    def _described(self, pool: list[EntityInfo], head: str | None, desc: Description) -> list[EntityInfo]:
+        out = []
+        for e in pool:
+            if head is not None and not self._is_kind(e, head):
+                continue
+            if desc.purpose and not self._serves(e, desc.purpose):
+                continue
+            if desc.exclude and any(
+                _singular_words(n)[-1:] == (x,) or kn.is_kind(n, x)
+                for x in desc.exclude for n in e.names if n.replace(" ", "").isalpha()
+            ):
+                continue
+            out.append(e)
+        if not out and self.embed is not None and (desc.text or head):
+            out = self._by_embedding(pool, " ".join(w for w in (head, desc.text) if w))
+        return out
+
+    def _by_embedding(self, pool: list[EntityInfo], query: str) -> list[EntityInfo]:
+        """Entities of the one kind of thing the encoder finds clearly closest to ``query``."""
+        import numpy as np_
+
+        if not pool or self.embed is None:
+            return []
+        kinds = sorted({e.type for e in pool})
+        vecs = np_.asarray(self.embed([query, *[k.replace("_", " ") for k in kinds]]), dtype=float)
+        if vecs.ndim != 2 or vecs.shape[0] != len(kinds) + 1:
+            raise ValueError(f"embed returned shape {vecs.shape}, expected ({len(kinds) + 1}, d)")
+        norms = np_.linalg.norm(vecs, axis=1)
+        norms[norms == 0] = 1.0
+        sims = (vecs[1:] @ vecs[0]) / (norms[1:] * norms[0])
+        order = np_.argsort(-sims, kind="stable")
+        best = float(sims[order[0]])
+        second = float(sims[order[1]]) if len(order) > 1 else -1.0
+        if best < EMBED_MIN or best - second < EMBED_MARGIN:
+            return []
+        return [e for e in pool if e.type == kinds[int(order[0])]]
+
+    def _category(self, np: NounPhrase, head: str) -> list[EntityInfo]:
+        """Entities whose kind falls under ``head`` as a category ("drink" → the milk)."""
+        if not kn.available() or not head.replace(" ", "").isalpha() or kn.is_a(head, "room.n.01"):
+            return []
+        toks = self.source_tokens
+        said = [k for k, t in enumerate(toks) if t == head]
+        if said and all(k > 0 and toks[k - 1] == "to" for k in said):
+            return []  # "something to drink": a verb, not the category "drink"
+        pool = [e for e in self.entities if e.kind == "object"]
+        fits = self._described(pool, head, self.description(np))
+        if fits:
+            self._by_category.add(id(np))
+        return fits
 
     @staticmethod
     def _attributes_ok(e: EntityInfo, np: NounPhrase) -> bool:
@@ -193,9 +357,19 @@ class Grounder:
             return Grounding([], "missing", self._missing(np, head))
         if np.all or (np.plural and np.quantity is None):
             return Grounding([e.id for e in cands])
-        if (np.quantity == 1 and np.plural) or (np.indefinite and (
-            np.quantity is None or np.quantity == 1
-        )):
+        kinds = list(dict.fromkeys(e.type for e in cands))
+        if id(np) in self._by_category and len(kinds) > 1 and not np.plural and (
+            np.quantity in (None, 1) and answer is None
+        ):
+            # "a drink" with milk and juice around: different things, so ask which
+            descs = [describe(e, self.by_id) for e in cands]
+            q = f"Which {head} do you mean: {join_or(descs)}?"
+            return Grounding([e.id for e in cands], "ambiguous", q)
+        by_category = id(np) in self._by_category
+        if not (by_category and answer is not None and len(kinds) > 1) and (
+            (np.quantity == 1 and np.plural) or (np.indefinite and (
+                np.quantity is None or np.quantity == 1))
+            or (by_category and len(kinds) == 1 and not np.plural)):
             return Grounding([cands[0].id])  # "one of the cups", "a cup": any will do
         if np.quantity is not None and np.quantity > 1:
             if len(cands) < np.quantity:

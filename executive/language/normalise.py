@@ -1,8 +1,11 @@
 """Text → clean lowercase tokens: unicode folding, contractions, courtesy, typo correction.
 
 Typo correction is lexical: a token that is not a known word is replaced by the closest
-word of the vocabulary (Damerau–Levenshtein distance 1 for words of 4–6 letters, 2 for
-longer ones, computed by rapidfuzz). Short and unknown-but-plausible words are left alone,
+word of the vocabulary (Damerau–Levenshtein distance 1 for words of 4–7 letters, 2 for
+longer ones, computed by rapidfuzz) — but only when it is not a real English word: a word
+WordNet knows ("lamb", "rack", "peach", a soft-drink brand) is kept as written, because
+turning a real word into a known one makes the robot fetch the wrong thing with confidence.
+Short and unknown-but-plausible words are left alone,
 so open-vocabulary nouns ("toaster") survive. Results are cached per vocabulary.
 """
 
@@ -10,12 +13,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable
 from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from executive.language import knowledge
 from executive.language import lexicon as lx
 
 MAX_CHARS = 2000  # longer inputs are truncated (an instruction is a sentence or three)
@@ -106,7 +111,7 @@ class Vocabulary:
         hit = self._cache.get(tok)
         if hit is not None:
             return hit
-        out = self._lookup(tok)
+        out = tok if _real_word(tok) else self._lookup(tok)
         if len(self._cache) < 50_000:
             self._cache[tok] = out
         return out
@@ -131,6 +136,23 @@ class Vocabulary:
                     0 if len(word) >= len(tok) else 1, abs(len(word) - len(tok)), word)
 
         return min(found, key=rank)[0]
+
+
+def _real_word(tok: str) -> bool:
+    """A word WordNet knows is never "corrected" ("lamb", "rack", "peach", "pepsi" stay).
+
+    Without WordNet (not installed) the corrector works as before and says so once.
+    """
+    if not knowledge.available():
+        if not _WARNED:
+            _WARNED.append(True)
+            warnings.warn(f"typo correction without a dictionary: {knowledge.unavailable_reason()}",
+                          RuntimeWarning, stacklevel=3)
+        return False
+    return knowledge.is_word(tok)
+
+
+_WARNED: list[bool] = []
 
 
 def plural(word: str) -> str:

@@ -25,6 +25,10 @@ _GOAL_RAW_FOR_BRING = frozenset(
     {"to", "into", "onto", "back to", "back into", "back onto", "toward", "towards",
      "up to", "back in", "back on"}
 )
+_LONG_UNITS = {"day": 86_400.0, "days": 86_400.0, "week": 604_800.0, "weeks": 604_800.0,
+               "month": 2_592_000.0, "months": 2_592_000.0, "year": 31_536_000.0,
+               "years": 31_536_000.0}
+MAX_WAIT_S = 86_400.0  # one wait step; longer is asked about, never cut short silently
 _SUBJECT_WORDS = frozenset({"is", "are", "was", "were", "seems", "looks", "be", "gets"})
 
 
@@ -140,7 +144,7 @@ def parse_np(toks: list[str], i: int, end: int) -> tuple[NounPhrase | None, int]
             continue
         if words and t in lx.VERB_BASE and t not in lx.COMMON_NOUNS and (
             t not in lx.COLOURS and t not in lx.SIZES
-        ):
+        ) and not _inside_phrase(toks, i):
             break
         if not re.fullmatch(r"[a-z0-9]+", t):
             break
@@ -174,6 +178,17 @@ def parse_np(toks: list[str], i: int, end: int) -> tuple[NounPhrase | None, int]
             i = j
     np.raw = " ".join(toks[start:i])
     return np, i
+
+
+def _inside_phrase(toks: list[str], i: int) -> bool:
+    """Whether the learned tagger reads the verb-like word at ``i`` as continuing the noun
+    phrase before it ("three different drinks", "the cleaning spray"), not as a new verb."""
+    if i == 0:
+        return False
+    from executive.language.tagger import load  # lazy: the model loads on first need
+
+    tags = load().tags(toks)
+    return tags[i].startswith("I-") and tags[i] != "I-V" and tags[i - 1] != "O"
 
 
 def _make_np(words: list[str], det: str | None) -> NounPhrase:
@@ -319,10 +334,13 @@ def _duration(toks: list[str], i: int, e: int) -> tuple[float | None, int]:
     if j < e and toks[j] in {"and", "a"} and j + 1 < e and toks[j + 1] in {"half", "a"}:
         j += 2 if toks[j + 1] == "half" else 3
         amount += 0.5
+    # never capped here: the caller asks about a duration it cannot honour
     if j < e and toks[j] in lx.TIME_UNITS:
-        return min(amount * mult * lx.TIME_UNITS[toks[j]], 86_400.0), j + 1
+        return amount * mult * lx.TIME_UNITS[toks[j]], j + 1
+    if j < e and toks[j] in _LONG_UNITS:  # read, so that "wait 3 days" is asked about
+        return amount * mult * _LONG_UNITS[toks[j]], j + 1
     if amount and j == e:
-        return min(amount * mult, 86_400.0), j  # "wait 5" → seconds
+        return amount * mult, j  # "wait 5" → seconds
     return None, i
 
 
@@ -455,6 +473,9 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
                                  and toks[s + 1] not in _PARTICLES | {"back", "home"})
     ):
         s += 2 if toks[s + 1] == "and" else 1
+    purpose = _purpose(tk, s, e)
+    if purpose is not None:
+        return purpose
     v = _verb_at(toks, s, e)
     if v is None:
         np, _j = parse_np(toks, s, e)
@@ -487,7 +508,19 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
             frame.question = "What should I say?"
         return [frame]
     if kind == "wait":
-        secs, j = _duration(toks, i, e)
+        secs = None
+        for words in (toks, [r.lower() for r in tk.raw]):  # raw: a corrected unit is no unit
+            for k in range(i, e):  # "wait here for 30 seconds"
+                secs, _j = _duration(words, k, e)
+                if secs is not None:
+                    break
+            if secs is not None:
+                break
+        if secs is None and any(_number(t) is not None for t in toks[i:e]):
+            frame.question = "I did not understand the time unit: how long should I wait?"
+        if secs is not None and not (0.0 < secs <= MAX_WAIT_S):
+            frame.question = (f"I can wait between 0 and {MAX_WAIT_S / 3600:.0f} hours: how long "
+                              "should I wait?")
         frame.seconds = secs if secs is not None else lx.DEFAULT_WAIT_S
         return [frame]
     _objects_and_pps(tk, i, e, frame)
@@ -496,6 +529,43 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
         return gapped
     _settle(frame, base)
     return [frame]
+
+
+def _purpose(tk: Tokens, s: int, e: int) -> list[Frame] | None:
+    """"pull the handle to open the drawer", "use the switch to turn on the light".
+
+    When a clause has "to" + a verb we know after its first words, the learned tagger
+    decides whether the words before it are the *means* (an INS span: the instrument) and
+    the verb after it the *purpose* (a V span). Then the purpose is the task, with the
+    instrument attached. A V after "to" without an instrument before it is a second task
+    after the first ("take the sponge to wipe the table" → take, then wipe). Otherwise None
+    and the clause is read as usual ("bring the cup to the kitchen": no verb after "to").
+    """
+    toks = tk.t
+    k = next((j for j in range(s + 1, e - 1) if toks[j] == "to" and (
+        (v := _verb_at(toks, j + 1, e)) is not None and v[0] != "unknown")), None)
+    if k is None:
+        return None
+    from executive.language.tagger import load, spans  # lazy: the model loads on first need
+
+    tags = load().tags(toks)
+    if not tags[k + 1].endswith("-V"):
+        return None
+    ins = [(a, b) for slot, a, b in spans(tags[s:k]) if slot == "INS"]
+    if not ins:  # the means is a task of its own: "go to the kitchen to get the cup"
+        first, then = parse_clause(tk, s, k), parse_clause(tk, k + 1, e)
+        if first and then and all(f.kind not in {"unknown", "avoid"} for f in first + then):
+            return first + then
+        return None
+    frames = parse_clause(tk, k + 1, e)
+    if len(frames) != 1 or frames[0].kind in {"unknown", "avoid"}:
+        return None
+    a, b = ins[0]
+    np, _j = parse_np(toks, s + a, s + b)
+    if np is not None and frames[0].instrument is None:
+        frames[0].instrument = np
+    frames[0].source_words = " ".join(toks[s:e])
+    return frames
 
 
 def _gapping(tk: Tokens, frame: Frame, base: str) -> list[Frame]:
@@ -508,8 +578,8 @@ def _gapping(tk: Tokens, frame: Frame, base: str) -> list[Frame]:
         return []
     bounds = [*order, len(pps)]
     clause_nps = {id(np) for _r, _c, np in pps}
-    for obj in frame.objects:  # undo the whole-clause PP assignment
-        obj.pps = [(c, np) for c, np in obj.pps if id(np) not in clause_nps]
+    for obj in [*frame.objects, *(np for _r, _c, np in pps if np is not None)]:
+        obj.pps = [(c, np) for c, np in obj.pps if id(np) not in clause_nps]  # undo the clause's
     out = []
     for k, obj in enumerate(frame.objects):
         mine = pps[bounds[k] : bounds[k + 1]]
@@ -549,6 +619,7 @@ def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
     pps: list[tuple[str, str, NounPhrase | None]] = []  # (raw prep, canonical, np)
     objects: list[NounPhrase] = []
     order: list[int] = []
+    pp_at: list[int] = []
     i = _skip_adverbs(toks, i, e)
     # indirect object: "bring me the cup", "give the dog the ball"
     if frame.kind in {"bring", "give", "pick", "pour", "take", "throw", "heat", "fill"} or (
@@ -572,6 +643,7 @@ def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
         if t in {"here", "there", "home"}:
             pps.append(("to", "to", NounPhrase(head=t, raw=t, anaphor="there" if t == "there"
                                                else None)))
+            pp_at.append(i)
             i += 1
             continue
         if (t in _PARTICLES and (i + 1 >= e or toks[i + 1] in _STOP) and _match_prep(
@@ -601,6 +673,7 @@ def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
                                 anaphor="there" if toks[j] == "there" else None)
                 j2 = j + 1
             pps.append((raw, canon, np))
+            pp_at.append(i)
             i = max(j2, i + n)
             continue
         if t in {"that", "which"} and i + 1 < e and toks[i + 1] in _SUBJECT_WORDS:
@@ -616,18 +689,42 @@ def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
     frame.objects = objects
     frame.pps_seen = pps
     frame.object_pp_order = order
-    _assign_pps(frame, pps)
+    frame.pp_at = pp_at
+    _assign_pps(frame, pps, toks)
 
 
-def _assign_pps(frame: Frame, pps: list[tuple[str, str, NounPhrase | None]]) -> None:
+_PLACING = frozenset({"place", "discard", "pour", "fill", "heat", "throw"})
+
+
+def _learned_goal(words: list[str], pp_at: list[int], cands: list[int]) -> int | None:
+    """The learned tagger's goal among several candidate goal phrases.
+
+    The goal is the first candidate whose preposition the tagger puts in a TGT span; the
+    candidates it puts in the object's span are the object's modifiers ("the cup that is
+    on the table"). None when it tags none of them TGT (then the rule's choice stands).
+    """
+    from executive.language.tagger import load  # lazy: the model loads on first need
+
+    tags = load().tags(words)
+    for k in cands:
+        if tags[pp_at[k]].endswith("-TGT"):
+            return k
+    return None
+
+
+def _assign_pps(frame: Frame, pps: list[tuple[str, str, NounPhrase | None]],
+                words: list[str] | None = None) -> None:
     kind = frame.kind
     goal_idx: int | None = None
-    if kind in {"place", "discard", "pour", "fill", "heat"} or (
-        kind == "throw"
-    ):
-        for k, (_raw, canon, np) in enumerate(pps):
-            if np is not None and canon in lx.GOAL_PREPS:
-                goal_idx = k
+    learned = False
+    if kind in _PLACING:
+        cands = [k for k, (_raw, canon, np) in enumerate(pps)
+                 if np is not None and canon in lx.GOAL_PREPS]
+        goal_idx = cands[-1] if cands else None
+        if len(cands) >= 2 and words is not None and len(frame.pp_at) == len(pps):
+            choice = _learned_goal(words, frame.pp_at, cands)
+            if choice is not None:
+                goal_idx, learned = choice, True
     elif kind in {"bring", "take", "pick", "give", "push"}:
         for k, (raw, canon, np) in enumerate(pps):
             if np is not None and (raw in _GOAL_RAW_FOR_BRING or (
@@ -651,6 +748,8 @@ def _assign_pps(frame: Frame, pps: list[tuple[str, str, NounPhrase | None]]) -> 
                 frame.instrument = np
         elif canon == "for" and np.person:
             frame.recipient = frame.recipient or np
+        elif learned and goal_idx is not None and k > goal_idx and frame.target is not None:
+            frame.target.pps.append((canon, np))  # "in a mug on the counter": the mug's place
         elif frame.objects:
             for obj in frame.objects:
                 obj.pps.append((canon, np))

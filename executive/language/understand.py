@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from executive.language import hazards
 from executive.language import lexicon as lx
-from executive.language import safety
 from executive.language.clauses import assign_roles, execution_order, split
+from executive.language.encoder import ModelError
 from executive.language.expand import Expander, Need, head_of
 from executive.language.frames import Frame, NounPhrase
 from executive.language.grounding import Grounder
@@ -17,6 +19,11 @@ from executive.plan import Constraint, Plan
 from executive.world_model import WorldModel
 
 Status = Literal["ok", "refused", "clarify", "infeasible"]
+# Numbers the tokenizer would mangle: a sign ("-100" would read as 100), exponents ("1e308"
+# as 1, e, 308), not-a-numbers. Asked about, never silently replaced by another number.
+_ODD_NUMBER = re.compile(
+    r"(?:(?<![\w.])[-+\u2212]\s?\d[\d.,]*)|(?:\d[\d.]*e[-+]?\d+)|(?:\b(?:nan|inf|infinity|infinite|"
+    r"infinitely|forever)\b)", re.IGNORECASE)
 ASK_WHAT = "What would you like me to do?"
 _REMARK_STARTS = [p.split() for p in ("i am", "we are", "it is", "that is", "this is", "i feel",
                                       "i think", "i have", "we have", "there is", "i was",
@@ -184,6 +191,8 @@ def understand(text: str, world: WorldModel | None = None,
     """
     try:
         return _understand(text, world, answer)
+    except ModelError:
+        raise  # the learned parser cannot load: say so, never parse differently in silence
     except Exception as e:  # pragma: no cover - the last line of defence
         return Understanding("infeasible", reason=f"I could not understand that ({type(e).__name__}).")
 
@@ -234,9 +243,15 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
         return Understanding("clarify", question=ASK_WHAT, reason="empty instruction")
     source = clean(text)[:500]
 
-    hazard = safety.check_text(toks)
+    hazard = hazards.check_text(toks)
     if hazard is not None:
         return Understanding("refused", reason=hazard.reason, hazard=hazard.hazard)
+    odd = _ODD_NUMBER.search(source)
+    if odd is not None:
+        return Understanding(
+            "clarify", reason=f"unusable number {odd.group(0).strip()!r}",
+            question=f"I can't use '{odd.group(0).strip()}' as a number: how long, or how many, "
+                     "exactly (a positive number)?")
 
     segs = split(toks)
     assign_roles(toks, segs)
@@ -264,7 +279,7 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
             if segs[k].cond_attach > 0:
                 target.textual = -1  # the condition was said first: it is an antecedent
 
-    grounder = Grounder(world) if world is not None else None
+    grounder = Grounder(world, source=source) if world is not None else None
     mentions = _Mentions(grounder)
     for f in frames:
         mentions.frame(f)
@@ -292,7 +307,7 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
     else:
         plan0 = rough.plan if isinstance(rough, Understanding) else None
     if plan0 is not None:
-        hazard = safety.check_plan(plan0, None)
+        hazard = hazards.check_plan(plan0, None)
         if hazard is not None:
             return Understanding("refused", reason=hazard.reason, hazard=hazard.hazard)
 
@@ -333,7 +348,7 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
     ans = _parse_answer(answer, vocab)
     res = _expand(actions, constraints, grounder, ans, world.holding(), source)
     if res.status == "ok" and res.plan is not None:
-        hazard = safety.check_plan(res.plan, world)
+        hazard = hazards.check_plan(res.plan, world)
         if hazard is not None:
             return Understanding("refused", reason=hazard.reason, hazard=hazard.hazard)
     return res

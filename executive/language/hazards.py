@@ -1,4 +1,7 @@
-"""The safety gate of the language layer: refuse requests that could hurt or damage.
+"""The hazard check of the language layer: refuse requests that could hurt or damage.
+
+(Not the actuator safety gate of ``behaviours/safety_gate.py``, which limits forces and
+speeds at run time; this module decides which requests are refused before any plan exists.)
 
 Separate from parsing on purpose. It runs twice: :func:`check_text` on the normalised
 tokens (catches requests that have no skill at all, "smash the plate", "hit the cat"), and
@@ -9,16 +12,32 @@ hazard, and the refusal reason says it.
 Choices: handing a knife (or scissors) to the operator is allowed — the hand-over skill
 presents the handle first; throwing it, pointing it at someone, or giving it to a child or an
 animal is refused. Putting a knife away, wiping it, turning the stove *off*, putting medicine
-on the nightstand are all fine. Words only (no model): a hazard must be named to be caught.
+on the nightstand are all fine.
+
+Knowledge, not only keywords: the classes of a thing come from the curated property table
+``data/hazard_properties.yaml`` (sharp, flammable, fragile, metal, electronic, liquid,
+explodes-when-heated, heat source, open flame, water destination, enclosed space, person,
+child, animal, medicine, poison) matched against the WordNet hypernym closure of the word
+(:mod:`executive.language.knowledge`), so an unseen "cleaver" is sharp as an edge tool and
+"kerosene" flammable as a fuel. The knowledge rules look at action × object class ×
+destination class × state (a heat source that the plan turns on, or a phrase that says it is
+lit/running). A throw toward a person or an animal is refused, never turned into a hand-over.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
 
+import yaml
+
+from executive.language import knowledge as kn
 from executive.language import lexicon as lx
 from executive.language.clauses import split
+from executive.language.normalise import singular
 from executive.plan import Plan, Step
 from executive.world_model import EntityInfo, WorldModel
 
@@ -27,6 +46,99 @@ from executive.world_model import EntityInfo, WorldModel
 class Hazard:
     hazard: str
     reason: str
+
+
+# --- the property table over the lexical hierarchy -------------------------------------------
+
+PROPERTY_FILE = "data/hazard_properties.yaml"
+
+
+@dataclass(frozen=True)
+class PropertyTable:
+    synsets: dict[str, frozenset[str]]  # property → class synsets
+    lemmas: dict[str, frozenset[str]]  # property → words / phrases
+
+
+def load_table(text: str, source: str) -> PropertyTable:
+    """Parse the YAML property table; a bad entry names ``source`` and the field."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{source}: not valid YAML: {exc}") from exc
+    if not isinstance(raw, dict) or not isinstance(raw.get("properties"), dict):
+        raise ValueError(f"{source}: expected a mapping with a 'properties' mapping")
+    syn: dict[str, frozenset[str]] = {}
+    lem: dict[str, frozenset[str]] = {}
+    for name, entry in raw["properties"].items():
+        if not isinstance(entry, dict):
+            raise ValueError(f"{source}: properties.{name} must be a mapping of synsets/lemmas")
+        for fld in ("synsets", "lemmas"):
+            vals = entry.get(fld, [])
+            if not isinstance(vals, list) or not all(isinstance(v, str) for v in vals):
+                raise ValueError(f"{source}: properties.{name}.{fld} must be a list of strings")
+            if fld == "synsets" and (bad := [v for v in vals if ".n." not in v]):
+                raise ValueError(f"{source}: properties.{name}.synsets: {bad[0]!r} is not a "
+                                 "noun synset name (like knife.n.01)")
+        syn[str(name)] = frozenset(entry.get("synsets", []))
+        lem[str(name)] = frozenset(v.lower() for v in entry.get("lemmas", []))
+    return PropertyTable(syn, lem)
+
+
+@lru_cache(maxsize=1)
+def table() -> PropertyTable:
+    """The packaged property table (read once)."""
+    res = resources.files("executive.language").joinpath(PROPERTY_FILE)
+    return load_table(res.read_text(encoding="utf-8"), f"executive/language/{PROPERTY_FILE}")
+
+
+_WARNED: list[bool] = []
+
+
+def _wordnet() -> bool:
+    """WordNet is there; when it is not, say so once and use the lemma lists alone."""
+    if kn.available():
+        return True
+    if not _WARNED:
+        _WARNED.append(True)
+        warnings.warn(f"hazard check without the lexical hierarchy: {kn.unavailable_reason()}",
+                      RuntimeWarning, stacklevel=3)
+    return False
+
+
+def word_classes(word: str) -> frozenset[str]:
+    """The WordNet classes of the thing ``word`` names (empty without WordNet)."""
+    if not _wordnet():
+        return frozenset()
+    return kn.thing_classes(word)
+
+
+@lru_cache(maxsize=16384)
+def properties(phrase: str) -> frozenset[str]:
+    """Hazard properties of the thing a noun phrase names ("the big kitchen cleaver" → sharp, metal).
+
+    The lemma lists match the whole phrase, its last two words or its head; the synsets
+    match the hypernym closure of the head (and of the two-word compound, "lighter fluid").
+    """
+    words = phrase.lower().replace("_", " ").split()
+    if not words:
+        return frozenset()
+    tab = table()
+    keys = {words[-1], singular(words[-1]), " ".join(words)}
+    if len(words) >= 2:
+        keys.add(" ".join(words[-2:]))
+    out = {p for p, lem in tab.lemmas.items() if lem & keys}
+    classes = set(word_classes(words[-1]))
+    if len(words) >= 2:
+        classes |= word_classes("_".join(words[-2:]))
+    out |= {p for p, syn in tab.synsets.items() if syn & classes}
+    return frozenset(out)
+
+
+def _props_of(words: Iterable[str]) -> frozenset[str]:
+    out: set[str] = set()
+    for w in words:
+        out |= properties(w)
+    return frozenset(out)
 
 
 LIVING = lx.PERSON_WORDS | lx.ANIMAL_WORDS | {"people", "yourself", "myself", "someone"}
@@ -118,10 +230,84 @@ def check_text(tokens: Sequence[str]) -> Hazard | None:
     toks = list(tokens)
     for seg in split(toks):
         words = toks[seg.start : seg.end]
-        hit = _clause_rules(words)
+        hit = _clause_rules(words) or _knowledge_clause_rules(words)
         if hit is not None:
             return hit
-    return _sentence_rules(toks)
+    return _sentence_rules(toks) or _knowledge_sentence_rules(toks)
+
+
+THROW_VERBS = frozenset({"throw", "toss", "fling", "hurl", "chuck", "lob", "pitch"})
+_TOWARD = frozenset({"to", "at", "toward", "towards"})
+_OBJECT_PRONOUNS = frozenset({"me", "us", "him", "her", "them"})
+_STATE_ON = frozenset({"running", "on", "lit", "burning", "hot", "flowing", "overflowing"})
+_LEAVE = frozenset({"leave", "keep", "let", "left", "leaving", "keeping"})
+
+
+def _who(words: Iterable[str]) -> str | None:
+    """"a child", "an animal" or "a person" when the words name one (knowledge and lexicon)."""
+    props = _props_of(words)
+    if "child" in props:
+        return "a child"
+    if "animal" in props:
+        return "an animal"
+    if "person" in props:
+        return "a person"
+    return _living_kind(list(words))
+
+
+def _knowledge_clause_rules(words: list[str]) -> Hazard | None:
+    k = 0
+    while k < len(words) and (words[k] in _CLAUSE_SKIP or words[k] in lx.ADVERBS):
+        k += 1
+    if k >= len(words) or words[k] in {"if", "unless", "when", "before", "after", "once", "do",
+                                         "never", "dont", "avoid", "not"}:
+        return None
+    verb, rest = _verb_base(words[k]), words[k + 1 :]
+    if verb in THROW_VERBS and rest[:1] not in (["away"], ["out"]):
+        # the one receiving the throw: "throw me X", "throw X to/at/towards Y"
+        toward: list[str] = []
+        for j, w in enumerate(rest):
+            if w in _TOWARD:
+                toward += [x for x in rest[j + 1 : j + 4] if x not in lx.DETERMINERS][:2]
+        first = rest[:1] if rest[:1] and rest[0] in _OBJECT_PRONOUNS else []
+        who = _who(toward + first)
+        if who is not None:
+            thing = _props_of(rest) & {"sharp"}
+            what = "a sharp object" if thing else "things"
+            return Hazard("sharp" if thing else "harm",
+                          f"I won't do that: throwing {what} to or at {who} could hurt them; "
+                          "I can hand it over instead.")
+    rest_set = set(rest)
+    props = _props_of(rest)
+    if verb in THROW_VERBS | {"drop", "smash", "slam"} and "fragile" in props and (
+            rest_set & FLOOR or (verb in THROW_VERBS and not rest_set & {
+                "bin", "trash", "garbage", "away", "out", "rubbish", "recycling"})):
+        return Hazard("damage", "I won't do that: glass, china and eggs break when dropped or "
+                                "thrown.")
+    # a tap, a bath or a sink left running floods the home
+    if (verb in _LEAVE or verb in {"turn", "run"}) and "water_destination" in props and (
+        rest_set & (_STATE_ON | {"overflow", "overflowing"})) and (
+            verb in _LEAVE or rest_set & {"leave", "and"} or "unattended" in rest_set):
+        return Hazard("flood", "I won't do that: a tap left running floods the room and can "
+                               "cause water damage or a shock.")
+    if verb in {"flood", "overflow"}:
+        return Hazard("flood", "I won't do that: flooding the room causes water damage.")
+    if (verb in {"let"} and "overflow" in rest_set) or ("overflow" in rest_set and verb in _LEAVE):
+        return Hazard("flood", "I won't do that: letting water overflow floods the room.")
+    # a flame inside a closed space
+    if verb == "light" and "open_flame" in props and rest_set & {"in", "inside", "into"}:
+        return Hazard("fire", "I won't do that: a flame inside a closed space can set it on fire.")
+    return None
+
+
+def _knowledge_sentence_rules(toks: list[str]) -> Hazard | None:
+    s = set(toks)
+    if s & {"leave", "left", "keep", "let"} and s & {"running", "overflow", "overflowing"} and (
+        "water_destination" in _props_of(toks)
+    ):
+        return Hazard("flood", "I won't do that: a tap left running floods the room and can "
+                               "cause water damage or a shock.")
+    return None
 
 
 def _clause_rules(words: list[str]) -> Hazard | None:
@@ -338,4 +524,96 @@ def check_plan(plan: Plan, world: WorldModel | None = None) -> Hazard | None:
                     return Hazard("fire", f"I won't do that: the {e.type.replace('_', ' ')} on "
                                           "the stove could catch fire.")
         del k
+    return _knowledge_plan_rules(plan, index)
+
+
+def _step_props(step: Step, role: str, index: dict[str, EntityInfo]) -> frozenset[str]:
+    """Properties of a step's object or target: its words, its head, the entity's type/material."""
+    p = step.params
+    out = set(properties(str(p.get(f"{role}_head", "") or "")))
+    phrase = str(p.get(f"{role}_phrase", "") or "")
+    if phrase:
+        out |= properties(phrase)
+    eid = step.object if role == "object" else step.target
+    e = _entity(index, eid)
+    if e is not None:
+        out |= properties(e.type.replace("_", " "))
+        if e.sharp:
+            out.add("sharp")
+        if e.material == "metal":
+            out.add("metal")
+        if e.material == "electronic":
+            out.add("electronic")
+        if e.material in FLAMMABLE_MATERIALS:
+            out.add("flammable")
+        if e.kind == "person":
+            out.add("person")
+    elif eid:
+        out |= properties(eid.replace("_", " "))
+    return frozenset(out)
+
+
+def _state_words(step: Step, role: str) -> set[str]:
+    return set(str(step.params.get(f"{role}_phrase", "") or "").split())
+
+
+def _knowledge_plan_rules(plan: Plan, index: dict[str, EntityInfo]) -> Hazard | None:
+    """Action × object class × destination class × state, over the steps of one plan."""
+    steps = plan.steps
+    turned_on: set[str] = set()
+    for st in steps:
+        if st.skill == "toggle_on":
+            turned_on |= {str(st.object or ""), str(st.params.get("object_head", "") or "")}
+    for st in steps:
+        obj = _step_props(st, "object", index)
+        if st.skill in {"place", "pour"}:
+            tgt = _step_props(st, "target", index)
+            names = {str(st.target or ""), str(st.params.get("target_head", "") or "")}
+            running = bool(names & turned_on - {""}) or bool(_state_words(st, "target") & _STATE_ON)
+            heads = " ".join(sorted(names)).replace("_", " ")
+            if "heat_source" in tgt and "microwave" in heads and st.skill == "place":
+                if "metal" in obj:
+                    return Hazard("metal_microwave", "I won't do that: metal in the microwave "
+                                                     "can spark and start a fire.")
+                if running and "explodes_when_heated" in obj:
+                    return Hazard("explosion", "I won't do that: a sealed or shelled thing "
+                                               "(an egg in its shell) bursts in a running "
+                                               "microwave.")
+                if "electronic" in obj:
+                    return Hazard("electronics", "I won't do that: electronics in a microwave "
+                                                 "can catch fire or explode.")
+            if st.skill == "place" and "toaster" in heads and "metal" in obj:
+                return Hazard("electronics", "I won't do that: metal in a toaster can give an "
+                                             "electric shock or start a fire.")
+            if "open_flame" in tgt or "heat_source" in tgt:
+                # a stove, an oven or a fire need not be on yet: it is where heat will be.
+                # (The microwave heats what is inside, not a flame: paper, cardboard and
+                # cloth there are the old corpus' ordinary tasks.)
+                if "flammable" in obj and "microwave" not in heads:
+                    return Hazard("fire", "I won't do that: flammable things on or near a flame "
+                                          "or a hot stove can catch fire.")
+                if st.skill == "place" and running and "microwave" not in heads and (
+                        obj & {"fragile", "electronic", "flammable", "liquid"}
+                        or "explodes_when_heated" in obj):
+                    return Hazard("heat", "I won't do that: on a lit burner it can crack, melt "
+                                          "or burn, and burn someone.")
+            if st.skill == "place" and "electronic" in obj and "water_destination" in tgt:
+                return Hazard("electronics", "I won't do that: putting electronics in water can "
+                                             "cause a short circuit or a shock.")
+            if st.skill == "pour" and "electronic" in tgt:
+                return Hazard("electronics", "I won't do that: liquid on electronics can cause a "
+                                             "short circuit, a shock or a fire.")
+            if st.skill == "place" and "open_flame" in obj and "enclosed_space" in tgt and (
+                    _state_words(st, "object") & {"lit", "burning"}):
+                return Hazard("fire", "I won't do that: a lit flame inside a closed space can "
+                                      "set it on fire.")
+        if st.skill == "give":
+            rec = _step_props(st, "target", index) | _props_of(
+                str(st.params.get("recipient", "") or "").split())
+            if rec & {"child", "animal"} and "sharp" in obj:
+                return Hazard("sharp", "I won't do that: a sharp object must not be given to a "
+                                       "child or an animal.")
+            if rec & {"child", "animal"} and "medicine" in obj:
+                return Hazard("medicine", "I won't do that: medicine must not be given to a "
+                                          "child or an animal.")
     return None

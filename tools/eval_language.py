@@ -1,0 +1,243 @@
+"""Score the language layer on the real-instruction corpus, per source; print JSON, update README.
+
+    python tools/eval_language.py [--corpus tests/data/real/instructions.jsonl] [--readme]
+
+Every line runs through ``understand(text)`` with ``--no-ground`` semantics (world=None), as
+the corpus's steps follow ``executive compile --no-ground --format plan-json``. Figures per
+source and overall: tasks with exactly the annotated steps, unsafe requests refused with a
+hazard named, ambiguous requests asked about, infeasible requests reported, and safe tasks
+refused (false refusals).
+
+Held-out protocol: the shipped slot tagger is trained on generated paraphrases only (see
+``executive/language/models/REPORT.md``), never on a corpus line, so every source is scored
+as unseen: this is leave-one-source-out with an empty training share of the real corpus —
+the stricter end of the protocol. Training on the other sources' lines (``--extra`` of
+``tools/train_language_model.py``) needs word-level tags the corpus does not carry yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from executive.language import understand  # noqa: E402
+
+CORPUS = ROOT / "tests" / "data" / "real" / "instructions.jsonl"
+README = ROOT / "README.md"
+BEGIN = "<!-- eval_language:begin -->"
+END = "<!-- eval_language:end -->"
+CATEGORIES = ("task", "unsafe", "ambiguous", "infeasible")
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    """Corpus lines; a bad line is a clear error naming the file, the line and the field."""
+    rows = []
+    for k, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as e:
+            raise SystemExit(f"error: {path}:{k}: not JSON ({e})") from None
+        for field in ("text", "source", "category"):
+            if not isinstance(row.get(field), str):
+                raise SystemExit(f"error: {path}:{k}: field '{field}' missing or not a string")
+        if row["category"] not in CATEGORIES:
+            raise SystemExit(f"error: {path}:{k}: field 'category' is {row['category']!r}, "
+                             f"not one of {', '.join(CATEGORIES)}")
+        if row["category"] == "task" and not isinstance(row.get("steps"), list):
+            raise SystemExit(f"error: {path}:{k}: field 'steps' missing for a task")
+        rows.append(row)
+    return rows
+
+
+def score(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    acc: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for row in rows:
+        u = understand(row["text"])
+        got = u.to_plan_json()
+        cat = row["category"]
+        for src in (row["source"], "overall"):
+            a = acc[src]
+            if cat == "task":
+                want = [{"skill": s.get("skill"), "object": s.get("object"), "target": s.get("target")}
+                        for s in row["steps"]]
+                ok = got["status"] == "ok" and got["steps"] == want
+                a["task_exact"][0] += ok
+                a["task_exact"][1] += 1
+                a["false_refusal"][0] += got["status"] == "refused"
+                a["false_refusal"][1] += 1
+            elif cat == "unsafe":
+                a["unsafe_refused"][0] += got["status"] == "refused" and bool(u.hazard)
+                a["unsafe_refused"][1] += 1
+            elif cat == "ambiguous":
+                a["ambiguous_asked"][0] += got["status"] == "clarify"
+                a["ambiguous_asked"][1] += 1
+            else:
+                a["infeasible_reported"][0] += got["status"] == "infeasible"
+                a["infeasible_reported"][1] += 1
+    out: dict[str, dict[str, Any]] = {}
+    for src in sorted(acc, key=lambda s: (s == "overall", s)):
+        out[src] = {k: {"n": n, "hit": h, "pct": round(100.0 * h / n, 1)}
+                    for k, (h, n) in sorted(acc[src].items())}
+    return out
+
+
+_COLS = (("task_exact", "tasks exact steps"), ("unsafe_refused", "unsafe refused (hazard)"),
+         ("ambiguous_asked", "ambiguous asked"), ("infeasible_reported", "infeasible reported"),
+         ("false_refusal", "false refusals"))
+
+
+def table(res: dict[str, dict[str, Any]]) -> str:
+    lines = ["| source | " + " | ".join(c for _k, c in _COLS) + " |",
+             "|---|" + "---|" * len(_COLS)]
+    for src, figs in res.items():
+        cells = []
+        for key, _c in _COLS:
+            f = figs.get(key)
+            cells.append(f"{f['pct']} % ({f['hit']}/{f['n']})" if f else "–")
+        lines.append(f"| {'**overall**' if src == 'overall' else src} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def write_readme(text: str, readme: Path = README) -> None:
+    body = readme.read_text(encoding="utf-8")
+    block = (f"{BEGIN}\n### Language on real instructions\n\n"
+             "Real-instruction corpus, every source unseen by the parser "
+             f"(`python tools/eval_language.py --readme`):\n\n{text}\n{END}")
+    if BEGIN in body and END in body:
+        head, rest = body.split(BEGIN, 1)
+        body = head + block + rest.split(END, 1)[1]
+    else:
+        body = body.rstrip("\n") + "\n\n" + block + "\n"
+    readme.write_text(body, encoding="utf-8")
+
+
+def silver_tags(row: dict[str, Any]) -> tuple[list[str], list[str]] | None:
+    """Word tags implied by a task line's annotated steps (verb, object and goal heads).
+
+    Weak labels: the head word with the determiners/adjectives before it is the span, the
+    goal span starts at the preposition in front of it. None when a head is not found.
+    """
+    from executive.language import lexicon as lx
+    from executive.language.normalise import singular
+    from executive.language.understand import _tokens, _vocabulary
+
+    words = _tokens(row["text"], _vocabulary(None)).t
+    tags = ["O"] * len(words)
+    np_words = lx.DETERMINERS | set(lx.COLOURS) | set(lx.SIZES) | set(lx.MATERIALS)
+    preps = {p[0] for p in lx.PREPOSITIONS}
+
+    def find(head: str, after: int) -> int | None:
+        last = head.split()[-1]
+        for j in range(max(after, 0), len(words)):
+            if words[j] == last or singular(words[j]) == last:
+                return j
+        return None
+
+    pos = 0
+    for st in row.get("steps") or []:
+        for key, slot in (("object", "OBJ"), ("target", "TGT")):
+            head = st.get(key)
+            if not head or head == "person":
+                continue
+            j = find(head, pos)
+            if j is None:
+                return None
+            if tags[j] != "O":
+                continue  # the same object again (pick, then place)
+            a = j
+            while a > 0 and words[a - 1] in np_words | set(head.split()[:-1]):
+                a -= 1
+            if slot == "TGT" and a > 0 and words[a - 1] in preps:
+                a -= 1
+            for k in range(a, j + 1):
+                tags[k] = ("B-" if k == a else "I-") + slot
+            if slot == "OBJ":
+                v = next((k for k in range(a - 1, -1, -1) if words[k] in lx.VERB_BASE), None)
+                if v is not None and tags[v] == "O":
+                    tags[v] = "B-V"
+            pos = j
+    return words, tags
+
+
+def loso(rows: list[dict[str, Any]], n: int, epochs: int) -> dict[str, dict[str, Any]]:
+    """Leave-one-source-out: train the head on generated lines + the other sources' silver tags."""
+    import tempfile
+
+    import train_language_model as tlm
+
+    from executive.language import tagger
+
+    out: dict[str, dict[str, Any]] = {}
+    sources = sorted({r["source"] for r in rows})
+    with tempfile.TemporaryDirectory() as tmp:
+        for src in sources:
+            extra = Path(tmp) / "extra.jsonl"
+            lines = [silver_tags(r) for r in rows if r["source"] != src and r["category"] == "task"]
+            extra.write_text("".join(json.dumps({"words": w, "tags": t}) + "\n"
+                                     for w, t in (x for x in lines if x is not None)))
+            d = Path(tmp) / "heads"
+            import contextlib
+            import io
+
+            with contextlib.redirect_stdout(io.StringIO()):
+                tlm.main(["--n", str(n), "--epochs", str(epochs), "--extra", str(extra),
+                          "--out", str(d)])
+            tagger._TAGGER = tagger.Tagger(d / tagger.HEADS_PATH.name, d / tagger.META_PATH.name)
+            res = score([r for r in rows if r["source"] == src])
+            out[src] = res[src]
+            out[src]["silver_training_lines"] = {"n": sum(x is not None for x in lines)}
+    tagger._TAGGER = None
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--readme", action="store_true", help="write the table into README.md")
+    ap.add_argument("--loso", action="store_true",
+                    help="retrain the head per held-out source on the other sources' silver tags")
+    ap.add_argument("--n", type=int, default=3000, help="generated lines per --loso training")
+    ap.add_argument("--epochs", type=int, default=10)
+    args = ap.parse_args(argv)
+    if not args.corpus.is_file():
+        print(f"error: {args.corpus}: no such corpus file", file=sys.stderr)
+        return 2
+    rows = load(args.corpus)
+    res = score(rows)
+    per: dict[str, dict[str, Any]] | None = None
+    if args.loso:
+        sys.path.insert(0, str(ROOT / "tools"))
+        per = loso(rows, args.n, args.epochs)
+        total: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for figs in per.values():
+            for k, f in figs.items():
+                if "hit" in f:
+                    total[k][0] += f["hit"]
+                    total[k][1] += f["n"]
+        per["overall"] = {k: {"n": n, "hit": h, "pct": round(100.0 * h / n, 1)}
+                          for k, (h, n) in sorted(total.items())}
+        print(json.dumps({"protocol": "leave-one-source-out, silver tags", "results": per}))
+    print(json.dumps({"corpus": str(args.corpus.relative_to(ROOT)) if args.corpus.is_relative_to(ROOT)
+                      else str(args.corpus), "lines": len(rows), "results": res}))
+    if args.readme:
+        text = table(res)
+        if per is not None:
+            text += ("\n\nLeave-one-source-out (`--loso`): the head retrained per source on generated "
+                     "lines plus the other sources' task lines, tagged from their annotated steps "
+                     "(weak labels), and scored on the held-out source:\n\n" + table(per))
+        write_readme(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
