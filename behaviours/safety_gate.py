@@ -9,6 +9,7 @@ A rejected command is never forwarded: the gate commands a stop instead, records
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -73,6 +74,8 @@ class SafetyGate:
         self.violations: list[Violation] = []
         self.accepted = 0
         self._estop_reason: str | None = None
+        self._halted = False
+        self.stopped_at: float | None = None  # perf_counter of the last stop()
         self._last_rejection = Reason.NONE
         self.forwarded: list[tuple[str, tuple[float, ...]]] | None = None  # set to [] to audit
         #: The runtime sets this: a motion command while no guard's scope is active comes from a
@@ -163,6 +166,20 @@ class SafetyGate:
 
     def stop(self) -> None:
         self._act.stop()
+        self.stopped_at = time.perf_counter()
+
+    def halt(self) -> None:
+        """The goal is being cancelled: drop every motion command until :meth:`release` (a
+        tick already in progress on another thread must not undo the cancel's stop). Not a
+        safety violation and not latched across goals like the e-stop."""
+        self._halted = True
+
+    def release(self) -> None:
+        self._halted = False
+
+    @property
+    def halted(self) -> bool:
+        return self._halted
 
     # -- e-stop ---------------------------------------------------------------------------
     @property
@@ -186,6 +203,9 @@ class SafetyGate:
         return None
 
     def _forward(self, kind: str, vals: tuple[float, ...], send: Callable[[], Any]) -> bool:
+        if self._halted:
+            self._last_rejection = Reason.CANCELLED
+            return False
         self.accepted += 1
         if self.forwarded is not None:
             self.forwarded.append((kind, vals))

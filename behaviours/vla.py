@@ -44,6 +44,7 @@ from behaviours.base import ContextBound, need_text
 from behaviours.ports import ActionHandle, ActionStatus
 from behaviours.reasons import Reason
 from behaviours.vla_engine import (
+    _WARM,
     SETTINGS,
     configure,
     engine_info,
@@ -143,6 +144,29 @@ class VLAPolicy(ContextBound):
             self._engine_kw = kwargs["vla_engine"]
         if kwargs.get("vla_mode"):
             self._mode_kw = kwargs["vla_mode"]
+        if SETTINGS.warmup and self._ctx is not None:
+            self._warm_up(self._ctx)
+
+    def _warm_up(self, ctx: Any) -> None:
+        """Real time only (lockstep has no deadline): the engine, its first inference, the
+        runner's code paths and the camera's first frame, here and not at the tick the policy
+        starts (they cost 45-90 ms there). Once per engine per process; never raises (a broken
+        engine fails the leaf in initialise(), as before). An engine handed to setup() itself
+        (``vla_engine=``) is the caller's and is not run here: tests hand in recording fakes."""
+        mode = self._mode_kw or ctx.extras.get("vla_mode") or SETTINGS.mode
+        if mode != "async":
+            return
+        try:
+            from inference.runner import ChunkRunner
+
+            engine = None if self._engine_kw is not None else resolve_engine(None)
+            if engine is not None and id(engine) not in _WARM:
+                _WARM[id(engine)] = ChunkRunner.warm_up(engine, self.instruction)
+            cam = ctx.ports.camera
+            if cam is not None:
+                cam.image()  # the first frame rasterises and caches the static background
+        except Exception as e:
+            ctx.record("vla_warmup_failed", self.name, error=f"{type(e).__name__}: {e}")
 
     def params(self) -> dict[str, Any]:
         out = {"entity": self.entity, "task": self.task, "instruction": self.instruction,
@@ -430,7 +454,7 @@ class VLAPolicy(ContextBound):
         self.counts["observations"] += 1
         self.runner.submit(obs)
         served = self.runner.poll(now)
-        errors = self.runner.stats()["errors"]
+        errors = self.runner.errors
         if errors > self._errors_seen:
             self.counts["engine_errors"] += errors - self._errors_seen
             self._errors_seen = errors

@@ -31,12 +31,14 @@ class VLASettings:
     min_confidence: float = 0.3
     staleness_deadline: float = 0.5
     forecast: bool = True  # async: condition each request on the plan's pose at arrival
+    warmup: bool = True  # setup(): first inference, runner paths, camera before the first tick
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 #: The one settings object of the process (reset in place, so every importer sees the same one).
 SETTINGS = VLASettings()
 _CACHE: dict[tuple[str, str], Any] = {}
+_WARM: dict[int, dict[str, float]] = {}  # id(engine) -> warm-up timings (once per engine)
 _LOCK = threading.Lock()
 
 

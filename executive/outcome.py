@@ -37,6 +37,8 @@ class Outcome:
     faults_injected: list[dict[str, Any]] = field(default_factory=list)
     safety_violations_blocked: int = 0
     trace_sha256: str = ""
+    #: tick timing (executive.timing.TickTimer.summary); never part of the trace digest
+    timing: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -55,6 +57,7 @@ class Outcome:
             "faults_injected": self.faults_injected,
             "safety_violations_blocked": self.safety_violations_blocked,
             "trace_sha256": self.trace_sha256,
+            **({"timing": self.timing} if self.timing is not None else {}),
             **self.extra,
         }
 

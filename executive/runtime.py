@@ -9,9 +9,13 @@ loop itself never dies on a bad goal.
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import signal
+import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -24,10 +28,18 @@ from behaviours.safety_gate import SafetyGate
 from executive.backends import RobotBackend
 from executive.compiler import CompiledTree, adopt
 from executive.outcome import Outcome, StepReport
+from executive.timing import TickTimer
 from executive.trace import TraceVisitor
 from executive.validator import errors, validate
 
 Status = py_trees.common.Status
+
+#: real time, gc policy ``freeze``: collect the young generation in a tick's slack once it
+#: holds this many objects (a gen-0 pass over a few thousand young objects takes well under 1 ms)
+_GC_YOUNG_THRESHOLD = 2000
+#: real time: how long another Python thread (runner worker, viewer, log writer) may hold the
+#: GIL before the tick thread gets it (CPython's default is 5 ms: a quarter of a 50 Hz period)
+RT_SWITCH_INTERVAL_S = 0.0005
 
 
 @dataclass
@@ -37,10 +49,16 @@ class RunConfig:
     max_sim_time_s: float = 1800.0
     base_limits: SafetyLimits = field(default_factory=SafetyLimits)
     keep_trace_lines: bool = False
+    #: real time only: ``freeze`` = after setup, collect once, ``gc.freeze()`` what survived and
+    #: turn automatic collection off for the goal; young objects are collected (gen 0) only in a
+    #: tick's slack, a full collection runs between goals. ``default``: Python's own collector.
+    gc_policy: Literal["freeze", "default"] = "freeze"
 
     def __post_init__(self) -> None:
         if self.clock not in ("lockstep", "realtime"):
             raise ValueError(f"clock must be 'lockstep' or 'realtime', got {self.clock!r}")
+        if self.gc_policy not in ("freeze", "default"):
+            raise ValueError(f"gc_policy must be 'freeze' or 'default', got {self.gc_policy!r}")
         if not 0.1 <= self.rate_hz <= 1000:
             raise ValueError(f"rate must be within [0.1, 1000] Hz, got {self.rate_hz}")
 
@@ -55,6 +73,7 @@ class TickInfo:
     context: RunContext | None
     duration_s: float
     overrun: bool
+    lateness_s: float | None = None  # real time: how late this tick started (None in lockstep)
 
 
 class TickSink(Protocol):
@@ -70,10 +89,19 @@ class GoalHandle:
         self._cancel: Reason | None = None
         self._done = threading.Event()
         self.outcome: Outcome | None = None
+        self.cancelled_at: float | None = None  # perf_counter of the first cancel request
+        self.stopped_at: float | None = None  # perf_counter of the stop that cancel commanded
+        #: called on the cancelling thread at once (the runtime stops the robot there, not at
+        #: the next tick: a stop within 0.1 s whatever the tick rate)
+        self.on_cancel: Callable[[], None] | None = None
 
     def cancel(self, reason: Reason = Reason.CANCELLED) -> None:
         if self._cancel is None:
             self._cancel = reason
+            self.cancelled_at = time.perf_counter()
+            hook = self.on_cancel
+            if hook is not None and not self._done.is_set():
+                _safe(lambda _: hook(), None)
 
     @property
     def cancel_requested(self) -> Reason | None:
@@ -104,18 +132,22 @@ class TickLoop:
         self.ticks = 0
         self.durations: list[float] = []
         self.overruns = 0
+        self.timer = TickTimer(self.period, self.config.clock == "realtime")
         self._now = ctx.clock if ctx is not None else time.perf_counter
 
-    def tick(self) -> py_trees.common.Status:
+    def tick(self, scheduled: float | None = None) -> py_trees.common.Status:
+        """One tick; ``scheduled`` (perf_counter) is when it should have started (real time)."""
         start = time.perf_counter()
         self.tree.tick()
         self.ticks += 1
         dur = time.perf_counter() - start
         self.durations.append(dur)
+        late = None if scheduled is None else start - scheduled
+        self.timer.record(late, dur)
         overrun = dur > self.period
         self.overruns += overrun
         if self.sinks:
-            info = TickInfo(self.ticks, self._now(), self.tree, self.ctx, dur, overrun)
+            info = TickInfo(self.ticks, self._now(), self.tree, self.ctx, dur, overrun, late)
             for s in self.sinks:
                 _safe(s.on_tick, info)
         return self.tree.root.status
@@ -134,6 +166,9 @@ class Runtime:
         self.ports = backend.bind(self.gate)
         self.tick_durations: list[float] = []
         self.overruns = 0
+        self.cancel_stops = 0  # stops commanded from a cancelling thread
+        self.last_timing: dict[str, Any] | None = None
+        self.last_timer: TickTimer | None = None  # the last goal's raw samples (benchmarks)
         self._lock = threading.Lock()
         self._active: GoalHandle | None = None
         # the most recent goal's context, tree and trace (for the CLI, sinks and tests)
@@ -152,6 +187,7 @@ class Runtime:
         if isinstance(compiled, py_trees.behaviour.Behaviour):
             compiled = adopt(compiled)
         goal = goal or GoalHandle()
+        goal.on_cancel = lambda: self._stop_now(goal)
         with self._lock:
             self._active = goal
         try:
@@ -166,6 +202,14 @@ class Runtime:
             if self._active is goal:
                 self._active = None
         return outcome
+
+    def _stop_now(self, goal: GoalHandle) -> None:
+        """A cancel: halt the gate (no new motion from a tick in progress) and command zero
+        velocity now, on the cancelling thread."""
+        self.gate.halt()
+        self.gate.stop()
+        goal.stopped_at = time.perf_counter()
+        self.cancel_stops += 1
 
     def submit(self, compiled: CompiledTree) -> GoalHandle:
         """Run a goal on its own thread; preempts the running one (PREEMPTED)."""
@@ -200,53 +244,92 @@ class Runtime:
         py_trees.blackboard.Blackboard.clear()  # each run starts from a clean blackboard
         self.limits.reset()
         self.gate.violations.clear()
+        self.gate.release()
         ctx = RunContext(ports=self.ports, limits=self.limits, clock=self.backend.now, gate=self.gate)
         loop = TickLoop(compiled.root, ctx, self.sinks, self.config)
         unguarded = _UnguardedMotion(self.gate)
         loop.tree.visitors.append(unguarded)
-        loop.tree.setup(context=ctx)
+        loop.tree.setup(context=ctx)  # leaves warm up here (engine, first inference, camera)
         self.last_context, self.last_tree, self.last_trace = ctx, loop.tree, loop.visitor
         period = 1.0 / self.config.rate_hz
         t0 = self.backend.now()
         realtime = self.config.clock == "realtime"
+        freeze = realtime and self.config.gc_policy == "freeze"
+        gc_was_enabled = gc.isenabled()
+        switch = sys.getswitchinterval()
+        if realtime:
+            sys.setswitchinterval(min(switch, RT_SWITCH_INTERVAL_S))
+        if freeze:
+            gc.collect()
+            gc.freeze()  # setup's objects: never scanned again during the goal
+            gc.disable()
+        young_collections = 0
         next_deadline = time.perf_counter()
         cancel: Reason | None = None
         timed_out = False
-        while True:
-            cancel = goal.cancel_requested
-            if cancel is not None:
-                compiled.root.stop(Status.INVALID)
-                break
-            status = loop.tick()
-            if unguarded.found is not None:
-                path, v = unguarded.found
-                msg = (f"{path}: commanded {v.command} motion outside any safety guard; declare it "
-                       "actuating = True and put it under a SafetyGuard")
-                ctx.extras["abort"] = {"reason": Reason.SAFETY_UNGUARDED, "message": msg, "step": None}
-                ctx.record("abort", path, reason=Reason.SAFETY_UNGUARDED.name, message=msg)
-                compiled.root.stop(Status.INVALID)
-                break
-            if status in (Status.SUCCESS, Status.FAILURE):
-                break
-            if self.backend.now() - t0 > self.config.max_sim_time_s:
-                timed_out = True
-                compiled.root.stop(Status.INVALID)
-                break
-            if realtime:
-                next_deadline += period
-                slack = next_deadline - time.perf_counter()
-                if slack > 0:
-                    time.sleep(slack)
+        try:
+            while True:
+                cancel = goal.cancel_requested
+                if cancel is not None:
+                    compiled.root.stop(Status.INVALID)
+                    break
+                status = loop.tick(next_deadline if realtime else None)
+                if unguarded.found is not None:
+                    path, v = unguarded.found
+                    msg = (f"{path}: commanded {v.command} motion outside any safety guard; declare it "
+                           "actuating = True and put it under a SafetyGuard")
+                    ctx.extras["abort"] = {"reason": Reason.SAFETY_UNGUARDED, "message": msg, "step": None}
+                    ctx.record("abort", path, reason=Reason.SAFETY_UNGUARDED.name, message=msg)
+                    compiled.root.stop(Status.INVALID)
+                    break
+                if status in (Status.SUCCESS, Status.FAILURE):
+                    break
+                if self.backend.now() - t0 > self.config.max_sim_time_s:
+                    timed_out = True
+                    compiled.root.stop(Status.INVALID)
+                    break
+                if realtime:
+                    next_deadline += period
+                    slack = next_deadline - time.perf_counter()
+                    if freeze and slack > 0.5 * period and gc.get_count()[0] > _GC_YOUNG_THRESHOLD:
+                        gc.collect(0)  # in this tick's slack, never inside a tick
+                        young_collections += 1
+                        slack = next_deadline - time.perf_counter()
+                    if slack > 0:
+                        time.sleep(slack)
+                    else:
+                        next_deadline = time.perf_counter()
+                    self.backend.step(period if slack > 0 else period - slack)
                 else:
-                    next_deadline = time.perf_counter()
-                self.backend.step(period if slack > 0 else period - slack)
-            else:
-                self.backend.step(period)
+                    self.backend.step(period)
+        finally:
+            sys.setswitchinterval(switch)
+            if freeze:
+                gc.unfreeze()
+                if gc_was_enabled:
+                    gc.enable()
         self.tick_durations, self.overruns = loop.durations, loop.overruns
         ticks, visitor = loop.ticks, loop.visitor
         self.gate.stop()
+        if freeze:
+            gc.collect()  # between goals: the full collection the goal did not run
         visitor.fold(self.backend.digest())
-        return self._outcome(compiled, ctx, ticks, t0, cancel, timed_out, visitor.hexdigest)
+        timing = loop.timer.summary()
+        timing["gc_policy"] = self.config.gc_policy if realtime else "default"
+        timing["gc_young_collections"] = young_collections
+        if cancel is not None and goal.cancelled_at is not None:
+            timing["cancel_to_stop_ms"] = round(self._stop_latency(goal) * 1000.0, 3)
+        self.last_timing, self.last_timer = timing, loop.timer
+        out = self._outcome(compiled, ctx, ticks, t0, cancel, timed_out, visitor.hexdigest)
+        out.timing = timing
+        return out
+
+    def _stop_latency(self, goal: GoalHandle) -> float:
+        """Wall time from the cancel request to the first stop commanded after it (the
+        cancelling thread's, else the loop's own at the end of the goal)."""
+        assert goal.cancelled_at is not None
+        stopped = goal.stopped_at if goal.stopped_at is not None else self.gate.stopped_at
+        return max(0.0, (stopped or goal.cancelled_at) - goal.cancelled_at)
 
     def _outcome(self, compiled: CompiledTree, ctx: RunContext, ticks: int, t0: float,
                  cancel: Reason | None, timed_out: bool, digest: str) -> Outcome:
@@ -306,6 +389,28 @@ class _UnguardedMotion(py_trees.visitors.VisitorBase):
                     node = node.parent
                 self.found = ("/".join(reversed(names)), new[0])
         self.seen = len(vs)
+
+
+@contextlib.contextmanager
+def cancel_on_sigint(goal: GoalHandle) -> Iterator[GoalHandle]:
+    """Ctrl-C (SIGINT) cancels ``goal`` instead of raising ``KeyboardInterrupt`` in a tick: the
+    handler runs the cancel's stop at once (Python runs it between two bytecodes of the main
+    thread), the goal ends ``cancelled``/``CANCELLED`` with its outcome. A second Ctrl-C while
+    the goal winds down raises as usual. Only on the main thread; elsewhere a no-op."""
+    if threading.current_thread() is not threading.main_thread():
+        yield goal
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        if goal.cancel_requested is not None:
+            raise KeyboardInterrupt
+        goal.cancel(Reason.CANCELLED)
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield goal
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _SinkErrors:

@@ -385,6 +385,31 @@ class ChunkRunner:
                 self._cv.wait(timeout=min(left, 0.05))
         return True
 
+    @property
+    def errors(self) -> int:
+        """Inference failures so far (cheap: the tick reads it every tick, ``stats()`` is not)."""
+        return self._counts["errors"]
+
+    @staticmethod
+    def warm_up(engine: Engine, instruction: str = "warm up", stamp: float = 0.0) -> dict[str, float]:
+        """Pay the first-use costs before the first tick: one inference on a dummy observation
+        of the card's shapes (the engine's session allocates its buffers on the first run), and
+        one inline submit/poll/stats round (numpy's percentile and the runner's code paths).
+        Returns the time each took (s). Raises what the engine raises."""
+        card = engine.card
+        images = {spec.name: np.zeros((*spec.size, 3), np.uint8) for spec in card.inputs.images}
+        obs = Observation(images=images, instruction=instruction,
+                          state=np.zeros((card.inputs.state.dim,), np.float32), stamp=stamp)
+        t0 = time.perf_counter()
+        engine.infer(obs)
+        t1 = time.perf_counter()
+        probe = ChunkRunner(engine, lambda: stamp, mode="inline")
+        probe.submit(obs)
+        probe.poll(stamp)
+        probe.stats()
+        t2 = time.perf_counter()
+        return {"first_inference_s": t1 - t0, "runner_paths_s": t2 - t1}
+
     def stats(self) -> dict[str, Any]:
         with self._cv:
             lat = np.asarray(self._latencies, dtype=np.float64)

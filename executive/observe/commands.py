@@ -86,7 +86,7 @@ def execute(args: argparse.Namespace, backend: Any, config: Any, compiled: Any,
 
     ``prepare(runtime)``, if given, is called once the runtime exists and before the first tick
     (the campaign's command auditor reads the runtime's limit stack)."""
-    from executive.runtime import GoalHandle, Runtime
+    from executive.runtime import GoalHandle, Runtime, cancel_on_sigint
 
     want_log = not getattr(args, "no_log", False)
     want_view = getattr(args, "view", False)
@@ -94,7 +94,8 @@ def execute(args: argparse.Namespace, backend: Any, config: Any, compiled: Any,
         runtime = Runtime(backend, config)
         if prepare is not None:
             prepare(runtime)
-        return runtime.execute(compiled), runtime
+        with cancel_on_sigint(GoalHandle()) as g:
+            return runtime.execute(compiled, g), runtime
 
     from executive.observe.mcap_log import default_log_path, open_run_log
     from executive.observe.snapshot import SnapshotSink
@@ -137,7 +138,8 @@ def execute(args: argparse.Namespace, backend: Any, config: Any, compiled: Any,
             if args.allow_control:
                 print(f"executive: control token (header X-Executive-Token): {obs.server.token}",
                       file=sys.stderr, flush=True)
-        outcome = runtime.execute(compiled, goal)
+        with cancel_on_sigint(goal):
+            outcome = runtime.execute(compiled, goal)
     finally:
         if obs.writer is not None:
             obs.writer.close()

@@ -312,7 +312,7 @@ class ViewerServer:
         if self.sink is not None:
             st = self.sink.status()
             s.update({k: st[k] for k in ("tick_rate_hz", "ticks", "overruns", "estop",
-                                         "dropped_snapshots", "last_tick_age_s", "outcome")})
+                                         "dropped_snapshots", "last_tick_age_s", "outcome", "timing")})
             s["last_error"] = self.last_error or st["last_error"]
         if self.gate is not None:
             s["estop"] = bool(getattr(self.gate, "estopped", False))

@@ -510,6 +510,8 @@ class SnapshotSink:
         self.rate_hz = 0.0
         self.outcome: dict[str, Any] | None = None
         self.build_s = 0.0
+        self.late_max_s = 0.0
+        self.missed = 0
         self.gate: Any = None
         self._lock = threading.Lock()
 
@@ -558,6 +560,10 @@ class SnapshotSink:
             self.gate = getattr(ctx, "gate", None)
         self.ticks += 1
         self.overruns += bool(info.overrun)
+        late = getattr(info, "lateness_s", None)
+        if late is not None:  # real time: live deadline figures for /status
+            self.late_max_s = max(self.late_max_s, late)
+            self.missed += late > (1.0 / self.target_rate_hz if self.target_rate_hz else float("inf"))
         snap = self.builder.build(info.tick, info.t, info.tree, ctx, info.duration_s, info.overrun)
         snap["tick_stats"]["rate_hz"] = round(self.rate_hz, 3)
         snap["tick_stats"]["overruns"] = self.overruns
@@ -587,4 +593,7 @@ class SnapshotSink:
                 "target_rate_hz": self.target_rate_hz, "overruns": self.overruns,
                 "dropped_snapshots": self.dropped, "last_tick_age_s": None if age is None else round(age, 3),
                 "sink_errors": self.errors, "last_error": self.last_error,
-                "estop": bool(getattr(self.gate, "estopped", False)), "outcome": self.outcome}
+                "estop": bool(getattr(self.gate, "estopped", False)), "outcome": self.outcome,
+                "timing": (self.outcome or {}).get("timing") or {
+                    "live": True, "period_error_max_ms": round(self.late_max_s * 1e3, 3),
+                    "missed_deadlines": self.missed, "overruns": self.overruns}}

@@ -38,6 +38,8 @@ from executive.ros.goals import compile_goal
 from executive.runtime import RunConfig, Runtime
 
 POLICIES = ("preempt", "queue", "reject")
+_DIAG_TIMING = ("period_error_p99_ms", "period_error_max_ms", "duration_p99_ms", "duration_max_ms",
+                "overruns", "missed_deadlines", "worst_tick", "cancel_to_stop_ms")
 
 
 # -- where goals run ----------------------------------------------------------------------------
@@ -143,7 +145,7 @@ class ExecutiveServer:
         self.action = ActionServer(
             node, ExecuteInstruction, proto.ACTION_EXECUTE, execute_callback=self._execute,
             goal_callback=self._on_goal, handle_accepted_callback=self._on_accepted,
-            cancel_callback=lambda gh: CancelResponse.ACCEPT,
+            cancel_callback=lambda gh: self._on_cancel(gh, CancelResponse.ACCEPT),
             callback_group=ReentrantCallbackGroup(), result_timeout=30)
         self.pub_diag = node.create_publisher(DiagnosticArray, proto.TOPIC_DIAGNOSTICS, 10)
         self.snapshots: Any = None
@@ -211,6 +213,16 @@ class ExecutiveServer:
         gh.execute()
 
     # -- one goal ---------------------------------------------------------------------------------
+    def _on_cancel(self, gh: Any, accept: Any) -> Any:
+        """Cancel the running goal here, on the executor thread: its handle commands the stop
+        at once (Runtime: gate halt + stop), not at the execute loop's next poll or next tick."""
+        key = bytes(gh.goal_id.uuid)
+        with self._cond:
+            job = self.current
+        if job is not None and job.handle is not None and bytes(job.gh.goal_id.uuid) == key:
+            job.handle.cancel(Reason.CANCELLED)
+        return accept
+
     def _execute(self, gh: Any) -> Any:
         with self._cond:
             job: Job = self._jobs.pop(bytes(gh.goal_id.uuid))
@@ -304,6 +316,9 @@ class ExecutiveServer:
              **{f"goals_{k}": v for k, v in self.stats.items()}, **self.provider.health()}
         if self.snapshots is not None:
             h["snapshot_sink_errors"] = self.snapshots.errors
+        timing = getattr(rt, "last_timing", None) if rt is not None else None
+        if timing:  # the last finished goal's tick timing (executive.timing)
+            h.update({f"timing_{k}": timing.get(k) for k in _DIAG_TIMING})
         return h
 
     def publish_diagnostics(self) -> None:

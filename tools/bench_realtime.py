@@ -1,0 +1,158 @@
+#!/usr/bin/env python
+"""Real-time tick benchmark: deadline misses at 50 and 100 Hz, VLA on, log and viewer sinks on.
+
+Four segments share ``--seconds`` (default 600 s = 10 minutes): 50 Hz and 100 Hz, each alone
+and beside a CPU-hog neighbour (a busy-loop subprocess this tool starts and stops itself).
+Each segment runs "bring the red cup from the table to the sink" (VLA pick and place on the
+shipped reference policy, ONNX Runtime CPU) goal after goal on the real-time clock, with the
+snapshot sink, the MCAP log (to a temporary file) and the live viewer (port 0) attached, until
+its time is spent. Then one goal at 50 Hz without the leaves' warm-up and one with it: the
+stall at the tick where the VLA pick starts, before and after.
+
+Prints one JSON object: per segment the period error p50/p99/max (ms, lateness of each tick
+start against its schedule), tick duration p50/p99/max, overruns, missed deadlines (ticks more
+than one period late) and per 10^4 ticks, ticks more than 2 ms late, the worst tick.
+
+    .venv/bin/python tools/bench_realtime.py                  # 10 minutes
+    .venv/bin/python tools/bench_realtime.py --seconds 60     # short (noisy on a shared machine)
+    .venv/bin/python tools/bench_realtime.py --gc default     # Python's own collector (compare)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from array import array
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from executive.runtime import RunConfig, Runtime
+from executive.timing import TickTimer
+
+INSTRUCTION = "bring the red cup from the table to the sink"
+
+
+def build_goal(instruction: str, rate: float, max_s: float, *, warmup: bool = True, gc_policy: str = "freeze",
+               seed: int = 0, sinks: list[Any] | None = None) -> tuple[Runtime, Any]:
+    """A real-time runtime over a fresh simulated world and the compiled instruction (VLA on)."""
+    from behaviours import vla
+    from executive.compiler import compile_plan
+    from executive.language import understand
+    from executive.sim.backend import SimBackend
+    from executive.vla_setup import setup_engine
+
+    backend = SimBackend.create(seed=seed, dt=1.0 / rate)
+    u = understand(instruction, backend.world_model())
+    if u.status != "ok":
+        raise SystemExit(f"bench_realtime: the instruction did not compile: {u.status} {u.reason}")
+    eng = setup_engine("auto", clock="realtime")
+    vla.configure(warmup=warmup)
+    compiled = compile_plan(u.plan, backend.entities(), vla=eng.enabled)
+    cfg = RunConfig(clock="realtime", rate_hz=rate, max_sim_time_s=max_s, gc_policy=gc_policy)  # type: ignore[arg-type]
+    return Runtime(backend, cfg, sinks=sinks or []), compiled
+
+
+class _Observed:
+    """The snapshot sink, the MCAP log and the viewer, as ``executive run --view`` has them."""
+
+    def __init__(self, rate: float, log_dir: Path) -> None:
+        from executive.observe.mcap_log import open_run_log
+        from executive.observe.server import ViewerServer
+        from executive.observe.snapshot import SnapshotSink
+
+        self.sink = SnapshotSink(target_rate_hz=rate)
+        self.path = log_dir / f"bench-{rate:g}hz-{time.monotonic_ns()}.mcap"
+        self.writer = open_run_log(self.sink, self.path, metadata={"bench": "realtime"})
+        self.server = ViewerServer(self.sink, log_dir=log_dir, port=0, target_rate_hz=rate)
+        self.server.start()
+
+    def close(self) -> None:
+        self.writer.close()
+        self.server.stop()
+
+
+def _hog() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", "while True: pass"])
+
+
+def segment(rate: float, seconds: float, hog: bool, gc_policy: str, log_dir: Path) -> dict[str, Any]:
+    """Goals back to back for ``seconds`` of wall time; every tick's timing pooled."""
+    pooled = TickTimer(1.0 / rate, True)
+    goals: list[str] = []
+    neighbour = _hog() if hog else None
+    end = time.monotonic() + seconds
+    try:
+        seed = 0
+        while time.monotonic() < end:
+            obs = _Observed(rate, log_dir)
+            try:
+                runtime, compiled = build_goal(INSTRUCTION, rate, max(1.0, end - time.monotonic()),
+                                               gc_policy=gc_policy, seed=seed, sinks=[obs.sink])
+                out = runtime.execute(compiled)
+            finally:
+                obs.close()
+            timer = runtime.last_timer
+            assert timer is not None
+            pooled.lateness.extend(timer.lateness)
+            pooled.durations.extend(timer.durations)
+            goals.append(f"{out.outcome}:{out.reason_code.name}")
+            seed += 1
+    finally:
+        if neighbour is not None:
+            neighbour.kill()
+            neighbour.wait()
+    s = pooled.summary()
+    n = max(1, s["ticks"])
+    s.update({"rate_hz": rate, "cpu_hog": hog, "seconds": round(seconds, 1), "goals": goals,
+              "missed_per_1e4_ticks": round(1e4 * (s["missed_deadlines"] or 0) / n, 2)})
+    return s
+
+
+def stall(warmup: bool, gc_policy: str) -> dict[str, Any]:
+    """One goal at 50 Hz: the worst tick (the VLA pick's start without the warm-up)."""
+    runtime, compiled = build_goal(INSTRUCTION, 50.0, 120.0, warmup=warmup, gc_policy=gc_policy)
+    out = runtime.execute(compiled)
+    t = out.timing or {}
+    durs: array[float] = runtime.last_timer.durations if runtime.last_timer else array("d")
+    worst = max(range(len(durs)), key=durs.__getitem__) if len(durs) else -1
+    return {"warmup": warmup, "outcome": out.outcome, "ticks": out.ticks,
+            "slowest_tick": worst + 1, "slowest_tick_ms": round(durs[worst] * 1e3, 3) if len(durs) else None,
+            "first_tick_ms": round(durs[0] * 1e3, 3) if len(durs) else None,
+            **{k: t.get(k) for k in ("period_error_max_ms", "worst_tick", "missed_deadlines",
+                                     "duration_p99_ms")}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=600.0, help="total time of the four segments")
+    ap.add_argument("--rates", default="50,100")
+    ap.add_argument("--gc", choices=("freeze", "default"), default="freeze", help="memory policy")
+    ap.add_argument("--no-hog", action="store_true", help="skip the CPU-hog segments")
+    ap.add_argument("--no-stall", action="store_true", help="skip the before/after stall goals")
+    args = ap.parse_args(argv)
+    try:
+        rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    except ValueError:
+        print(f"bench_realtime: --rates must be a comma list of numbers, got {args.rates!r}", file=sys.stderr)
+        return 2
+    hogs = [False] if args.no_hog else [False, True]
+    each = args.seconds / (len(rates) * len(hogs))
+    result: dict[str, Any] = {"instruction": INSTRUCTION, "gc_policy": args.gc, "segments": []}
+    with tempfile.TemporaryDirectory(prefix="bench-rt-") as d:
+        for rate in rates:
+            for hog in hogs:
+                result["segments"].append(segment(rate, each, hog, args.gc, Path(d)))
+    if not args.no_stall:
+        result["vla_pick_stall"] = {"before": stall(False, args.gc), "after": stall(True, args.gc)}
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
