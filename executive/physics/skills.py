@@ -17,13 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from behaviours.ports import ActionResult, ActionStatus, HandleState, MotionPort, Pose2D, RobotPorts
+from behaviours.ports import ActionResult, MotionPort, Pose2D, RobotPorts
 from behaviours.reasons import Reason
 from executive.physics.manipulation import Manipulation
 from executive.physics.model import container_floor
 from executive.physics.render import MIN_PIXELS, Cameras
 from executive.physics.world import PhysicsWorld
 from executive.sim.occupancy import Cell, Region
+from executive.sim.robot_core import SimAction
 
 Gen = Generator[str, None, ActionResult]
 GOAL_TOLERANCE = 0.1
@@ -45,52 +46,10 @@ def ok(message: str, **data: Any) -> ActionResult:
     return ActionResult(Reason.NONE, message, dict(data))
 
 
-class PhysicsAction(HandleState):
-    """A running action stepped by the world; polling never blocks."""
+class PhysicsAction(SimAction):
+    """A running action stepped by the physics world: the kinematic world's handle, one life cycle."""
 
-    def __init__(self, world: PhysicsWorld, motion: MotionPort, kind: str, target: str, gen: Gen,
-                 *, moves: bool) -> None:
-        self.world, self.motion, self.kind, self.target = world, motion, kind, target
-        self.id = world.next_id(f"{kind}_")
-        self._gen, self._moves = gen, moves
-        super().__init__("accepted")
-        world.record("action", kind, id=self.id, target=target, status="started")
-        world.register(self)
-
-    @property
-    def done(self) -> bool:
-        return self._status.done
-
-    def step(self) -> None:
-        if self.done:
-            return
-        try:
-            self._feedback = next(self._gen)
-        except StopIteration as stop:
-            self._finish(stop.value if isinstance(stop.value, ActionResult) else ok("done"))
-        except Exception as e:  # a bug must not kill the tick loop: report it as a port error
-            self._finish(fail(Reason.PORT_ERROR, f"{self.kind} failed inside the physics world: {e!r}"))
-
-    def cancel(self) -> None:
-        if self.done:
-            return
-        self._gen.close()
-        if self._moves:
-            self.motion.stop()
-        self._status = ActionStatus.CANCELLED
-        self._result = fail(Reason.CANCELLED, f"{self.kind} cancelled")
-        self._feedback = "cancelled"
-        self.world.unregister(self)
-        self.world.record("action", self.kind, id=self.id, target=self.target, status="cancelled")
-
-    def _finish(self, result: ActionResult) -> None:
-        if self._moves and not result.ok:
-            self.motion.stop()
-        self._result = result
-        self._status = ActionStatus.SUCCEEDED if result.ok else ActionStatus.FAILED
-        self._feedback = result.message or self._status.value
-        self.world.record("action", self.kind, id=self.id, target=self.target, status=self._status.value,
-                          reason=result.reason.name)
+    where = "the physics world"
 
 
 class PhysicsRobot(Manipulation):

@@ -49,7 +49,13 @@ def _ok(message: str, **data: Any) -> ActionResult:
 
 
 class SimAction(HandleState):
-    """A running action: the world steps its generator; polling never blocks."""
+    """A running action: the world steps its generator; polling never blocks.
+
+    The physics world's actions are this same handle (``executive.physics.skills.PhysicsAction``):
+    one life cycle (started → feedback per step → succeeded/failed/cancelled, each recorded) for
+    every world; only ``where`` differs, in the message of a controller that raised."""
+
+    where = "the simulator"
 
     def __init__(
         self,
@@ -86,7 +92,7 @@ class SimAction(HandleState):
         except StopIteration as stop:
             self._finish(stop.value if isinstance(stop.value, ActionResult) else _ok("done"))
         except Exception as e:  # a bug must not kill the tick loop: report it as a port error
-            self._finish(_fail(Reason.PORT_ERROR, f"{self.kind} failed inside the simulator: {e!r}"))
+            self._finish(_fail(Reason.PORT_ERROR, f"{self.kind} failed inside {self.where}: {e!r}"))
 
     def cancel(self) -> None:
         """Stop now: close the controller, zero motion, report CANCELLED."""
