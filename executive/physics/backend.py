@@ -12,11 +12,12 @@ from typing import Any
 
 import numpy as np
 
-from behaviours.limits import DEFAULT_LIMITS, SafetyLimits
+from behaviours.limits import DEFAULT_LIMITS
 from behaviours.ports import MotionPort, RobotPorts, RobotStatePort
 from behaviours.reasons import Reason
 from executive.physics.render import Cameras
 from executive.physics.world import PhysicsWorld
+from executive.sim.actuators import Actuators
 from executive.sim.faults import FaultConfig
 from executive.sim.scene import POURABLE_TYPES
 from executive.world_model import EntityInfo
@@ -29,23 +30,10 @@ def engine_info() -> dict[str, str]:
     return {"name": "mujoco", "version": str(mujoco.__version__)}
 
 
-class PhysicsActuators:
-    """The raw motion port: writes set points, nothing more (the gate goes round it). Refuses
-    only malformed commands (wrong length, NaN/inf), like the kinematic world's."""
-
-    def __init__(self, world: PhysicsWorld) -> None:
-        self.world = world
-        self._last_rejection = Reason.NONE
-
-    def _finite(self, values: Sequence[float], n: int | None = None) -> np.ndarray | None:
-        try:
-            arr = np.asarray(values, dtype=float).reshape(-1)
-        except (TypeError, ValueError):
-            arr = None
-        if arr is None or (n is not None and arr.shape[0] != n) or not np.all(np.isfinite(arr)):
-            self._last_rejection = Reason.SAFETY_INVALID_COMMAND
-            return None
-        return arr
+class PhysicsActuators(Actuators):
+    """The raw motion port: writes set points into the physics world's command, nothing more
+    (the gate goes round it). The refusal of malformed commands (wrong length, NaN/inf), the
+    limits and ``last_rejection`` are the kinematic world's; only where a command goes differs."""
 
     def command_base(self, linear: float, angular: float) -> bool:
         arr = self._finite([linear, angular])
@@ -89,13 +77,6 @@ class PhysicsActuators:
         c.v = c.w = 0.0
         c.qd = np.zeros(self.world.n_joints)
         c.ee_target = None
-
-    def current_limits(self) -> SafetyLimits:
-        return DEFAULT_LIMITS
-
-    @property
-    def last_rejection(self) -> Reason:
-        return self._last_rejection
 
 
 def entities(w: PhysicsWorld) -> list[EntityInfo]:
