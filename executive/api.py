@@ -26,7 +26,7 @@ from executive.compiler import CompiledTree, CompileError, adopt, compile_plan
 from executive.outcome import Outcome
 from executive.plan import Plan, load_plan
 
-World = Any  # "kinematic" or a backend object (executive.sim.backend.SimBackend, a ROS backend)
+World = Any  # "kinematic", "mujoco" or a backend object (SimBackend, MujocoBackend, a ROS backend)
 Clock = Literal["lockstep", "realtime"]
 
 
@@ -51,8 +51,9 @@ def run_tree(root: py_trees.behaviour.Behaviour, *, world: World = "kinematic", 
     """Run any py_trees tree to an :class:`~executive.outcome.Outcome` (never raises for a
     bad tree: a tree the validator refuses ends ``refused`` with the node paths).
 
-    ``world``: ``"kinematic"`` (a fresh simulated world from ``seed``/``faults``) or a backend
-    object. ``log``: an MCAP file to write (camera, tree snapshots, blackboard, events).
+    ``world``: ``"kinematic"`` or ``"mujoco"`` (a fresh world of that name from
+    ``seed``/``faults``, as ``executive run --world``) or a backend object.
+    ``log``: an MCAP file to write (camera, tree snapshots, blackboard, events).
     ``view``: serve the live viewer (``True``: the default port; an int: that port, 0 = any).
     ``engine``: the VLA engine (``auto``, ``onnxruntime``, ``torch``, ``tensorrt``, ``none``).
     ``strict``: hand-written-tree warnings (no recovery chain, a guard looser than its scope)
@@ -91,18 +92,30 @@ def run_instruction(text: str, *, world: World = "kinematic", seed: int = 0, fau
                        extra={"question": u.question, "candidates": list(u.candidates or [])})
     if u.status != "ok":
         return Outcome("refused", Reason.INFEASIBLE, u.reason or "cannot do that")
-    return _run(u.plan, world=backend, seed=seed, faults=faults, log=log, view=view, engine=engine,
+    return _run(u.plan, world=backend, seed=seed, faults=None, log=log, view=view, engine=engine,
                 clock=clock, rate_hz=rate_hz, max_sim_time_s=max_sim_time_s)[0]
 
 
 def _backend(world: World, seed: int, faults: str | None, rate_hz: float) -> Any:
+    """The backend a run drives: a world by name (built where the CLI builds it, so the names,
+    defaults and the error a missing MuJoCo install gives agree) or the caller's own object."""
     if isinstance(world, str):
-        if world != "kinematic":
-            raise ValueError(f"world must be 'kinematic' or a backend object, got {world!r}")
-        return simulated_world(seed, faults or "", rate_hz=rate_hz)
+        from executive.physics.worlds import WORLDS, create_backend
+
+        if world not in WORLDS:
+            raise ValueError(f"world must be one of {', '.join(WORLDS)} or a backend object, "
+                             f"got {world!r}")
+        if world == "kinematic":
+            return simulated_world(seed, faults or "", rate_hz=rate_hz)
+        return create_backend(world, seed=seed, faults=faults or "", dt=1.0 / rate_hz)
     if faults:
-        raise ValueError("faults= applies to world='kinematic'; configure a backend's faults on it")
+        raise ValueError("faults= applies to a world given by name; configure a backend's faults on it")
     return world
+
+
+def _world_name(backend: Any) -> str:
+    """The world a backend simulates, for the engine's reference card (``mujoco`` or ``kinematic``)."""
+    return "mujoco" if hasattr(backend, "world_info") else "kinematic"
 
 
 def _run(what: CompiledTree | Plan, *, world: World, seed: int, faults: str | None,
@@ -115,10 +128,13 @@ def _run(what: CompiledTree | Plan, *, world: World, seed: int, faults: str | No
 
     config = RunConfig(clock=clock, rate_hz=rate_hz, max_sim_time_s=max_sim_time_s)
     backend = _backend(world, seed, faults, rate_hz)
-    eng = setup_engine(engine, clock=clock)
+    name = _world_name(backend)
+    if name == "mujoco" and engine == "auto":
+        engine = "none"  # as `executive run --world mujoco`: the MuJoCo card's pick is below target
+    eng = setup_engine(engine, clock=clock, world=name)
     if isinstance(what, Plan):
         try:
-            what = compile_plan(what, backend.entities(), vla=eng.enabled)
+            what = compile_plan(what, backend.entities(), vla=eng.vla)
         except CompileError as e:
             return Outcome("refused", Reason.INFEASIBLE, str(e)), None
     port_given = isinstance(view, int) and not isinstance(view, bool)
@@ -130,4 +146,7 @@ def _run(what: CompiledTree | Plan, *, world: World, seed: int, faults: str | No
         engine_status={"loaded": eng.enabled, "provider": eng.info.get("provider"),
                        "name": eng.info.get("engine"), "backend": eng.info.get("backend"),
                        "model": eng.info.get("model")})
-    return commands.execute(args, backend, config, what)
+    outcome, runtime = commands.execute(args, backend, config, what)
+    if hasattr(backend, "world_info"):  # the physics engine and its version, as the CLI's --json
+        outcome.extra["world"] = backend.world_info()
+    return outcome, runtime
