@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from executive import hostile_files as fuzz
 from inference.bounded import FileLimitError, load_text
 
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("fuzz_files", ROOT / "tools" / "fuzz_files.py")
-fuzz = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
-_spec.loader.exec_module(fuzz)  # type: ignore[union-attr]
 
 #: What each hostile file's refusal must say (besides the file name).
 EXPECT = {
