@@ -65,14 +65,20 @@ def test_live_view_renders_the_tree_and_statuses_change(browser, tmp_path):
         p.wait(10)
 
 
-def test_replay_scrubs_tick_by_tick(browser, tmp_path, capsys):
+def _faulty_replay(tmp_path, capsys) -> ViewerServer:
+    """A started replay viewer over ``faulty.mcap``: the seed-1 cup run with grasp and path faults."""
     logs = tmp_path / "logs"
-    log = logs / "faulty.mcap"
     main(["run", "--plan", str(EX / "bring_red_cup_to_sink.yaml"), "--seed", "1",
-          "--faults", "grasp_fail=0.6,blocked_path=0.3", "--engine", "none", "--log", str(log)])
+          "--faults", "grasp_fail=0.6,blocked_path=0.3", "--engine", "none",
+          "--log", str(logs / "faulty.mcap")])
     capsys.readouterr()
     srv = ViewerServer(None, log_dir=logs, default_file="faulty.mcap", port=0)
     srv.start()
+    return srv
+
+
+def test_replay_scrubs_tick_by_tick(browser, tmp_path, capsys):
+    srv = _faulty_replay(tmp_path, capsys)
     try:
         page, errors = _page(browser)
         page.goto(srv.url)
@@ -180,13 +186,7 @@ def test_graph_view_tick_link_and_rate_in_replay(browser, tmp_path, capsys):
     """Issue 19 item 5: ``?tick=N`` / ``?t=S`` open a recording at that moment, the graph layout
     shows the same tree as the list, the rate is the run's (10 Hz lockstep, not the ~1000 Hz this
     machine computed it at) and the page links to the moment it shows."""
-    logs = tmp_path / "logs"
-    log = logs / "faulty.mcap"
-    main(["run", "--plan", str(EX / "bring_red_cup_to_sink.yaml"), "--seed", "1",
-          "--faults", "grasp_fail=0.6,blocked_path=0.3", "--engine", "none", "--log", str(log)])
-    capsys.readouterr()
-    srv = ViewerServer(None, log_dir=logs, default_file="faulty.mcap", port=0)
-    srv.start()
+    srv = _faulty_replay(tmp_path, capsys)
     try:
         page, errors = _page(browser)
         page.goto(srv.url + "?file=faulty.mcap&tick=180&view=graph")
