@@ -20,6 +20,14 @@ def _page(browser):
     return page, errors
 
 
+def _screenshot(page, tmp_path, name: str) -> None:
+    """The page as shown, into docs/screenshots/ (via tmp_path, so a failed write leaves none)."""
+    shot = tmp_path / name
+    page.screenshot(path=str(shot))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shot, SHOTS / name)
+
+
 def _statuses(page) -> dict:
     return page.evaluate(
         "() => Object.fromEntries([...document.querySelectorAll('.node')].map(n => "
@@ -54,10 +62,7 @@ def test_live_view_renders_the_tree_and_statuses_change(browser, tmp_path):
         assert page.evaluate("document.getElementById('camera').src").startswith("data:image/png;base64,")
         assert float(page.locator("#s-rate").inner_text()) > 5
         assert page.locator("#mode").inner_text() == "live"
-        shot = tmp_path / "live.png"
-        page.screenshot(path=str(shot))
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, SHOTS / "live.png")
+        _screenshot(page, tmp_path, "live.png")
         assert not errors, errors
         page.close()
     finally:
@@ -121,10 +126,7 @@ def test_replay_scrubs_tick_by_tick(browser, tmp_path, capsys):
         page.check("#fold-idle")  # fold idle subtrees: the active step comes into view
         time.sleep(0.3)
         assert page.locator(".node:visible").count() < shown
-        shot = tmp_path / "replay.png"
-        page.screenshot(path=str(shot))
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, SHOTS / "replay.png")
+        _screenshot(page, tmp_path, "replay.png")
         assert not errors, errors
         page.close()
     finally:
@@ -210,10 +212,7 @@ def test_graph_view_tick_link_and_rate_in_replay(browser, tmp_path, capsys):
         page.check("#fold-idle")  # idle subtrees folded: the whole running branch in view
         time.sleep(0.3)
         assert 5 < page.locator("#graph .g-node").count() < n_graph
-        shot = tmp_path / "graph.png"
-        page.screenshot(path=str(shot))
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, SHOTS / "graph.png")
+        _screenshot(page, tmp_path, "graph.png")
         # list + graph side by side, then a ?t= link
         page.select_option("#view", "both")
         time.sleep(0.3)
@@ -234,9 +233,7 @@ def test_graph_view_tick_link_and_rate_in_replay(browser, tmp_path, capsys):
         assert "run average" in page.locator("#s-rate-note").inner_text()
         assert abs(float(page.locator("#s-rate").inner_text()) - 10.0) < 0.5
         assert f"tick {last_tick}" in page.locator("#scrub-label").inner_text()
-        shot = tmp_path / "tick_link.png"
-        page.screenshot(path=str(shot))
-        shutil.copy(shot, SHOTS / "tick_link.png")
+        _screenshot(page, tmp_path, "tick_link.png")
         assert not errors, errors
         page.close()
     finally:
