@@ -195,7 +195,28 @@ class PortsBound(PortsMixin):
         return py_trees.behaviour.Behaviour.__repr__(self)  # type: ignore[arg-type]
 
 
-class ContextBound(PortsBound, py_trees.behaviour.Behaviour, register=False):
+class ContextPorts(PortsBound, register=False):
+    """Ports plus the run's :class:`RunContext`, kept from ``setup(context=...)`` and read
+    through :attr:`ctx`: the one home for our leaves (:class:`ContextBound`) and the recovery
+    decorators (``behaviours.recovery``)."""
+
+    _ctx: RunContext | None
+    name: str
+
+    def setup(self, **kwargs: Any) -> None:
+        ctx = kwargs.get("context")
+        if ctx is not None:
+            self._ctx = ctx
+        self._wire_ports()
+
+    @property
+    def ctx(self) -> RunContext:
+        if self._ctx is None:
+            raise ContextMissingError(f"{self.name}: ticked before setup(context=...)")
+        return self._ctx
+
+
+class ContextBound(ContextPorts, py_trees.behaviour.Behaviour, register=False):
     """A behaviour that gets its :class:`RunContext` from ``setup(context=...)``.
 
     Subclasses declare their ports (``INPUT_PORTS`` / ``OUTPUT_PORTS``); concrete ones are
@@ -214,18 +235,6 @@ class ContextBound(PortsBound, py_trees.behaviour.Behaviour, register=False):
         self._ctx: RunContext | None = None
         self.step_id: str | None = None  # set by the compiler: which plan step this serves
         self.reason: Reason = Reason.NONE
-
-    def setup(self, **kwargs: Any) -> None:
-        ctx = kwargs.get("context")
-        if ctx is not None:
-            self._ctx = ctx
-        self._wire_ports()
-
-    @property
-    def ctx(self) -> RunContext:
-        if self._ctx is None:
-            raise ContextMissingError(f"{self.name}: ticked before setup(context=...)")
-        return self._ctx
 
     def params(self) -> dict[str, Any]:
         """Parameters shown in renders, snapshots and goldens (deterministic, JSON-able)."""

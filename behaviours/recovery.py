@@ -16,8 +16,8 @@ from typing import Any, ClassVar
 
 import py_trees
 
-from behaviours.base import ContextBound, Ports, PortsBound, port
-from behaviours.context import ContextMissingError, RunContext
+from behaviours.base import ContextBound, ContextPorts, Ports, PortsBound, port
+from behaviours.context import RunContext
 from behaviours.reasons import Reason, lowest_cause
 
 Status = py_trees.common.Status
@@ -41,7 +41,7 @@ class RecoveryChain(PortsBound, py_trees.composites.Selector):
         self.step_id = step_id or name
 
 
-class _CtxDecorator(PortsBound, py_trees.decorators.Decorator, register=False):
+class _CtxDecorator(ContextPorts, py_trees.decorators.Decorator, register=False):
     INPUT_PORTS: ClassVar[Ports] = {}
     OUTPUT_PORTS: ClassVar[Ports] = {}
 
@@ -51,16 +51,6 @@ class _CtxDecorator(PortsBound, py_trees.decorators.Decorator, register=False):
         self._init_ports({})
         self._ctx: RunContext | None = None
         self.step_id: str | None = None
-
-    def setup(self, **kwargs: Any) -> None:
-        self._ctx = kwargs.get("context", self._ctx)
-        self._wire_ports()
-
-    @property
-    def ctx(self) -> RunContext:
-        if self._ctx is None:
-            raise ContextMissingError(f"{self.name}: ticked before setup(context=...)")
-        return self._ctx
 
 
 class Stage(_CtxDecorator):

@@ -1,9 +1,11 @@
 """Shared test configuration: hypothesis profiles (CI is deterministic and bounded), a temporary
-log folder, the snapshot plugin, and the ``run`` fixture that runs a plan on a fresh kinematic
-world (used across ``tests/executive`` and ``tests/trees``)."""
+log folder, the snapshot plugin, the ``run`` fixture that runs a plan on a fresh kinematic
+world (used across ``tests/executive`` and ``tests/trees``), and ``refused``: a file the
+executive must refuse with its name and the field in the message."""
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,3 +55,17 @@ def run_plan(plan: Plan | str, seed: int = 1, faults: str = "", **cfg):
 @pytest.fixture
 def run():
     return run_plan
+
+
+def assert_refused(path: Path, body: str, load: Callable[[Path], object], error: type[Exception],
+                   needle: str) -> None:
+    """Write ``body`` to ``path``; ``load`` must raise ``error`` naming the file and ``needle``."""
+    path.write_text(body)
+    with pytest.raises(error) as e:
+        load(path)
+    assert str(path) in str(e.value) and needle in str(e.value), str(e.value)
+
+
+@pytest.fixture
+def refused():
+    return assert_refused

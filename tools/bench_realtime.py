@@ -49,7 +49,7 @@ _GC_ALIASES = {"on": "default"}
 def build_goal(instruction: str, rate: float, max_s: float, *, warmup: bool = True, gc_policy: str = "freeze",
                seed: int = 0, sinks: list[Any] | None = None, rt: bool = False) -> tuple[Runtime, Any]:
     """A real-time runtime over a fresh simulated world and the compiled instruction (VLA on)."""
-    from behaviours import vla
+    from behaviours import vla_engine
     from executive.compiler import compile_plan
     from executive.language import understand
     from executive.sim.backend import SimBackend
@@ -60,7 +60,7 @@ def build_goal(instruction: str, rate: float, max_s: float, *, warmup: bool = Tr
     if u.status != "ok":
         raise SystemExit(f"bench_realtime: the instruction did not compile: {u.status} {u.reason}")
     eng = setup_engine("auto", clock="realtime")
-    vla.configure(warmup=warmup)
+    vla_engine.configure(warmup=warmup)
     compiled = compile_plan(u.plan, backend.entities(), vla=eng.enabled)
     cfg = RunConfig(clock="realtime", rate_hz=rate, max_sim_time_s=max_s, gc_policy=gc_policy,  # type: ignore[arg-type]
                     rt=RTRequest() if rt else None)

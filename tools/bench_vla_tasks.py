@@ -12,7 +12,7 @@ seconds after the request (the latency of a larger model; stated in the output).
   reach the best sync success (so async is not measured against a poorly tuned baseline).
 * **async**: the robot keeps executing the current plan while the next chunk is computed; a new
   request goes out when ``--threshold`` actions are left. Each chunk is anchored (absolute
-  targets, ``behaviours.vla.anchor_chunk``) and, with the latency forecast (default; the
+  targets, ``inference.encoding.anchor_chunk``) and, with the latency forecast (default; the
   ``forecast`` of ``inference.runner.ChunkRunner``), the request is conditioned on where the
   committed plan will have the arm when the answer lands, so the answer's first action is meant
   for that moment and continues the plan. ``--no-forecast``: the request carries the pose as

@@ -35,31 +35,19 @@ from inference.card import ModelCard
 from inference.errors import BackendUnavailable, ModelLoadError
 from inference.preprocess import FeedsEngine, tokenizer_for
 
-#: TensorRT ``DataType`` member name -> numpy dtype name for host staging. ``None``: the type has
-#: no numpy equivalent (BF16, FP8, ...); such a tensor is staged as float32 and converted on the
-#: device by torch, which knows them.
-_TRT_TO_NUMPY: dict[str, str | None] = {
-    "FLOAT": "float32",
-    "HALF": "float16",
-    "INT8": "int8",
-    "INT32": "int32",
-    "INT64": "int64",
-    "BOOL": "bool",
-    "UINT8": "uint8",
-    "BF16": None,
-    "FP8": None,
-}
-#: TensorRT ``DataType`` member name -> torch dtype attribute for the device buffer.
-_TRT_TO_TORCH: dict[str, str] = {
-    "FLOAT": "float32",
-    "HALF": "float16",
-    "INT8": "int8",
-    "INT32": "int32",
-    "INT64": "int64",
-    "BOOL": "bool",
-    "UINT8": "uint8",
-    "BF16": "bfloat16",
-    "FP8": "float8_e4m3fn",
+#: TensorRT ``DataType`` member name -> (numpy dtype name for host staging, torch dtype attribute
+#: for the device buffer). numpy ``None``: the type has no numpy equivalent (BF16, FP8, ...); such
+#: a tensor is staged as float32 and converted on the device by torch, which knows them.
+_TRT_DTYPES: dict[str, tuple[str | None, str]] = {
+    "FLOAT": ("float32", "float32"),
+    "HALF": ("float16", "float16"),
+    "INT8": ("int8", "int8"),
+    "INT32": ("int32", "int32"),
+    "INT64": ("int64", "int64"),
+    "BOOL": ("bool", "bool"),
+    "UINT8": ("uint8", "uint8"),
+    "BF16": (None, "bfloat16"),
+    "FP8": (None, "float8_e4m3fn"),
 }
 _FLOATING = {"FLOAT", "HALF", "BF16", "FP8"}
 
@@ -170,13 +158,13 @@ def plan_io(
 
 def _bind(t: TensorIO, shape: tuple[int, ...], dtype: str, batch: int, fail: Any) -> BoundTensor:
     role = "input" if t.is_input else "output"
-    if t.dtype not in _TRT_TO_TORCH:
+    if t.dtype not in _TRT_DTYPES:
         raise fail(
             f"{role} '{t.name}': TensorRT dtype {t.dtype} is not supported by this backend "
-            f"(supported: {sorted(_TRT_TO_TORCH)})"
+            f"(supported: {sorted(_TRT_DTYPES)})"
         )
     card_float = np.dtype(dtype).kind == "f"
-    engine_np = _TRT_TO_NUMPY[t.dtype]
+    engine_np = _TRT_DTYPES[t.dtype][0]
     if card_float != (t.dtype in _FLOATING) or (not card_float and engine_np != np.dtype(dtype).name):
         raise fail(f"{role} '{t.name}': dtype {t.dtype} in engine, card {dtype}")
     want = (batch, *shape)
@@ -205,7 +193,7 @@ def _bind(t: TensorIO, shape: tuple[int, ...], dtype: str, batch: int, fail: Any
     # Floating I/O numpy cannot hold (BF16, FP8) is staged as float32 and converted by the
     # host-to-device copy; everything else is staged in the engine's own dtype.
     host = engine_np if engine_np is not None else "float32"
-    return BoundTensor(t.name, t.is_input, want, host, _TRT_TO_TORCH[t.dtype])
+    return BoundTensor(t.name, t.is_input, want, host, _TRT_DTYPES[t.dtype][1])
 
 
 def describe_engine(trt: Any, engine: Any) -> list[TensorIO]:

@@ -5,19 +5,20 @@ from __future__ import annotations
 import pytest
 from vla_leaf_helpers import Harness, make_harness
 
-from behaviours import vla
+from behaviours import vla_engine
+from inference.reference import REFERENCE_MODEL
 
 
 @pytest.fixture(autouse=True)
 def _fresh_vla_settings():
-    vla.reset_settings()
+    vla_engine.reset_settings()
     yield
-    vla.reset_settings()
+    vla_engine.reset_settings()
 
 
 @pytest.fixture(scope="session")
 def reference_engine():
-    return vla.load_cached(vla.REFERENCE_MODEL, "onnxruntime")
+    return vla_engine.load_cached(REFERENCE_MODEL, "onnxruntime")
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from vla_leaf_helpers import ROOT, ScriptedEngine, make_harness
 
-from behaviours import vla
+from behaviours import vla_engine
 from behaviours.reasons import Reason
 from behaviours.vla import VLAPolicy
 from executive.compiler import compile_plan
@@ -20,13 +20,15 @@ from executive.runtime import RunConfig, Runtime
 from executive.sim.backend import SimBackend
 from executive.validator import validate
 from executive.vla_setup import EngineSetupError, setup_engine
+from inference.encoding import anchor_chunk
+from inference.reference import REFERENCE_MODEL
 
 PICK = Plan(steps=[Step(skill="pick", object="blue_bottle")], source_text="pick up the blue bottle")
 
 
 def run_pick(seed: int = 1, engine=None, faults: str = ""):
     if engine is not None:
-        vla.configure(lambda: engine)
+        vla_engine.configure(lambda: engine)
     backend = SimBackend.create(seed=seed, faults=faults)
     rt = Runtime(backend, RunConfig(clock="lockstep"))
     out = rt.execute(compile_plan(PICK, backend.entities(), vla=True))
@@ -158,7 +160,7 @@ def test_recovery_falls_back_to_the_scripted_primitive(reference_engine):
 
 
 def test_corrupt_and_mismatched_models_name_both_files(tmp_path, capsys):
-    src = vla.REFERENCE_MODEL.parent
+    src = REFERENCE_MODEL.parent
     bad = tmp_path / "model.onnx"
     bad.write_bytes(b"not an onnx file at all")
     (tmp_path / "model.card.yaml").write_text((src / "model.card.yaml").read_text())
@@ -221,7 +223,7 @@ def test_validator_accepts_compiled_trees_with_vla_leaves():
 
 def test_anchor_chunk_is_the_cumulative_sum_from_the_observation_pose():
     d = np.array([[0.01, 0.0, -0.02, 0.0], [0.01, 0.01, -0.02, 0.0], [0.0, 0.01, 0.0, 1.0]], np.float32)
-    t = vla.anchor_chunk(d, (0.5, -0.2, 0.9))
+    t = anchor_chunk(d, (0.5, -0.2, 0.9))
     want = np.array([0.5, -0.2, 0.9]) + np.cumsum(d[:, :3].astype(np.float64), axis=0)
     assert np.allclose(t[:, :3], want, atol=1e-9)
     assert np.array_equal(t[:, 3], d[:, 3])  # the gripper column is kept
@@ -379,7 +381,7 @@ def test_bring_red_cup_to_sink_uses_the_vla_for_pick_and_place(reference_engine)
             return (place if obs.instruction.startswith("put ") else reference_engine).infer(obs)
 
     plan = load_plan(ROOT / "examples/bring_red_cup_to_sink.yaml")
-    vla.configure(lambda: Both())
+    vla_engine.configure(lambda: Both())
     backend = SimBackend.create(seed=1)
     tree = compile_plan(plan, backend.entities(), vla=True)
     places = [n for n in tree.root.iterate() if isinstance(n, VLAPolicy) and n.task == "place"]

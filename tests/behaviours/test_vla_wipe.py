@@ -8,7 +8,7 @@ import json
 import numpy as np
 from vla_leaf_helpers import ScriptedEngine, WipeOracle, make_harness
 
-from behaviours import vla
+from behaviours import vla_engine
 from behaviours.leaves import Wipe
 from behaviours.reasons import Reason
 from behaviours.vla import VLAPolicy
@@ -84,7 +84,7 @@ def test_a_policy_that_never_wipes_falls_back_to_the_scripted_sweep(reference_en
     """Zero actions: the leaf times out (VLA_TIMEOUT) on every attempt, then the alternative
     (the scripted wipe) cleans the table and the step succeeds."""
     idle = ScriptedEngine(reference_engine.card, [np.zeros((8, 4), np.float32)])
-    vla.configure(lambda: idle)
+    vla_engine.configure(lambda: idle)
     backend = SimBackend.create(seed=1)
     backend.world.soil("kitchen_table")
     rt = Runtime(backend, RunConfig(clock="lockstep"))

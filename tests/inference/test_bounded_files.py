@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from executive import hostile_files as fuzz
 from inference.bounded import FileLimitError, load_text
 
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("fuzz_files", ROOT / "tools" / "fuzz_files.py")
-fuzz = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
-_spec.loader.exec_module(fuzz)  # type: ignore[union-attr]
 
 #: What each hostile file's refusal must say (besides the file name).
 EXPECT = {
@@ -76,14 +73,12 @@ def test_json_and_yaml_walks_refuse_nonfinite_numbers_by_field() -> None:
     ("{seconds: forever}", "params.seconds must be a number"),
     ("{seconds: 2, speed: 10}", "unknown parameter(s) ['speed']"),
 ])
-def test_plan_numbers_and_unknown_params_are_refused(tmp_path: Path, params: str, needle: str) -> None:
+def test_plan_numbers_and_unknown_params_are_refused(tmp_path: Path, refused, params: str,
+                                                     needle: str) -> None:
     from executive.plan import PlanError, load_plan
 
-    p = tmp_path / "p.yaml"
-    p.write_text(f"steps:\n  - {{skill: wait, params: {params}}}\n")
-    with pytest.raises(PlanError) as e:
-        load_plan(p)
-    assert str(p) in str(e.value) and needle in str(e.value)
+    refused(tmp_path / "p.yaml", f"steps:\n  - {{skill: wait, params: {params}}}\n", load_plan, PlanError,
+            needle)
 
 
 def test_plan_navigate_speed_is_an_unknown_parameter(tmp_path: Path) -> None:
@@ -102,14 +97,10 @@ def test_plan_navigate_speed_is_an_unknown_parameter(tmp_path: Path) -> None:
     ("retry: {backoff_s: 1.0e+9, child: {leaf: {type: wait, seconds: 1}}}", "backoff_s must be in"),
     ("leaf: {type: wait, seconds: -5}", "seconds must be in"),
 ])
-def test_tree_numbers_are_refused(tmp_path: Path, body: str, needle: str) -> None:
+def test_tree_numbers_are_refused(tmp_path: Path, refused, body: str, needle: str) -> None:
     from executive.tree_spec import TreeSpecError, load_tree
 
-    p = tmp_path / "t.yaml"
-    p.write_text(f"tree:\n  {body}\n")
-    with pytest.raises(TreeSpecError) as e:
-        load_tree(p)
-    assert str(p) in str(e.value) and needle in str(e.value)
+    refused(tmp_path / "t.yaml", f"tree:\n  {body}\n", load_tree, TreeSpecError, needle)
 
 
 def test_pure_python_pyyaml_gives_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:

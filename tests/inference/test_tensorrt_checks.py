@@ -212,9 +212,7 @@ def test_build_engine_cli_without_tensorrt_is_exit_2_not_a_traceback(tmp_path):
 
 def test_build_engine_cli_reports_a_failing_build_as_exit_2(monkeypatch, capsys):
     """TensorRT installed but no GPU: Builder() raises; the CLI must say so, not trace back."""
-    spec = importlib.util.spec_from_file_location("build_engine_cli", ROOT / "tools" / "build_engine.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    from inference import build_cli as mod
 
     def no_gpu(*a, **k):
         raise RuntimeError("CUDA initialization failure with error: 35")

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from inference.contract import ActionChunk, Observation
-from inference.tiny import TinySpec, tiny_card
+from inference.tiny import TinySpec, random_observation, tiny_card
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -76,11 +76,5 @@ class CountingEngine:
 
 
 def make_obs(spec: TinySpec, stamp: float, seed: int = 0, text: str = "pick up the red cup") -> Observation:
-    rng = np.random.default_rng(seed)
-    h, w = spec.image_size
-    return Observation(
-        images={spec.camera: rng.integers(0, 256, (h, w, 3), dtype=np.uint8)},
-        instruction=text,
-        state=rng.normal(0, 0.3, spec.state_dim).astype(np.float32),
-        stamp=stamp,
-    )
+    """A random observation for ``spec`` from ``seed`` (:func:`inference.tiny.random_observation`)."""
+    return random_observation(spec, np.random.default_rng(seed), stamp, text)

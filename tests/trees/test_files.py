@@ -49,9 +49,5 @@ def test_skill_yaml_syntax_error_names_line(tmp_path):
     ("- just a list", "a plan must be a mapping"),
     ("steps: [unclosed", "not valid YAML"),
 ])
-def test_plan_errors_name_file_and_field(tmp_path, body, needle):
-    f = tmp_path / "plan.yaml"
-    f.write_text(body)
-    with pytest.raises(PlanError) as e:
-        load_plan(f)
-    assert str(f) in str(e.value) and needle in str(e.value)
+def test_plan_errors_name_file_and_field(tmp_path, refused, body, needle):
+    refused(tmp_path / "plan.yaml", body, load_plan, PlanError, needle)

@@ -3,10 +3,11 @@ from the tree, and the validator catches what users get wrong, with the node pat
 
 from __future__ import annotations
 
-import importlib.util
 import json
+import runpy
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import py_trees
@@ -23,10 +24,8 @@ EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "python" / "own_tre
 
 
 def _example() -> Any:
-    spec = importlib.util.spec_from_file_location("own_tree_example", EXAMPLE)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    """The example as its user runs it: a script, not a module of ours (its globals)."""
+    return SimpleNamespace(**runpy.run_path(str(EXAMPLE), run_name="own_tree_example"))
 
 
 def test_users_own_tree_runs_with_one_call_and_its_log_opens_in_the_viewer(tmp_path):

@@ -1,21 +1,14 @@
-"""tools/eval_language.py: scores per source and overall; bad corpus lines are clear errors."""
+"""executive/language_eval.py (``tools/eval_language.py``): scores per source and overall; bad
+corpus lines are clear errors."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-# tools/ holds scripts, not a package: load the scorer from its file, without touching sys.path.
-_SPEC = importlib.util.spec_from_file_location(
-    "eval_language", Path(__file__).resolve().parents[3] / "tools" / "eval_language.py")
-assert _SPEC is not None and _SPEC.loader is not None
-eval_language = importlib.util.module_from_spec(_SPEC)
-sys.modules["eval_language"] = eval_language
-_SPEC.loader.exec_module(eval_language)
+from executive import language_eval as eval_language
 
 
 def _write(tmp_path: Path, rows: list[dict]) -> Path:

@@ -1,14 +1,19 @@
-"""Shared helpers for the observability tests: compiled runs, a Chromium finder, a CLI runner."""
+"""Shared helpers for the observability tests: compiled runs, a live viewer over one, a Chromium
+finder, a CLI runner, async clients on their own thread."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +39,38 @@ def run_plan(plan: str = "bring_red_cup_to_sink.yaml", seed: int = 1, faults: st
     compiled = compile_plan(load_plan(EX / plan), backend.entities())
     rt = Runtime(backend, RunConfig(), sinks=list(sinks))
     return rt, backend, compiled
+
+
+def live_server(**kw: Any):
+    """A started viewer over a compiled run (not ticked) whose controls reach the run's gate;
+    returns (server, sink, runtime, compiled). The caller stops the server."""
+    from executive.observe.server import ViewerServer
+    from executive.observe.sink import SnapshotSink
+
+    sink = SnapshotSink(target_rate_hz=10)
+    rt, backend, compiled = run_plan(sinks=[sink])
+    srv = ViewerServer(sink, port=0, target_rate_hz=10, gate=rt.gate,
+                       controls={"estop": lambda: rt.gate.estop("test"), "reset": rt.gate.reset}, **kw)
+    srv.start()
+    return srv, sink, rt, compiled
+
+
+def run_in_own_thread(client: Callable[[], Coroutine[Any, Any, Any]], timeout: float) -> None:
+    """Run an async client to the end on its own thread (Playwright's sync API may own this
+    thread's event loop) and raise here whatever it raised."""
+    box: dict[str, BaseException] = {}
+
+    def runner() -> None:
+        try:
+            asyncio.run(client())
+        except BaseException as e:
+            box["error"] = e
+
+    th = threading.Thread(target=runner)
+    th.start()
+    th.join(timeout)
+    if "error" in box:
+        raise box["error"]
 
 
 def chromium_path() -> str | None:

@@ -20,6 +20,14 @@ def _page(browser):
     return page, errors
 
 
+def _screenshot(page, tmp_path, name: str) -> None:
+    """The page as shown, into docs/screenshots/ (via tmp_path, so a failed write leaves none)."""
+    shot = tmp_path / name
+    page.screenshot(path=str(shot))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(shot, SHOTS / name)
+
+
 def _statuses(page) -> dict:
     return page.evaluate(
         "() => Object.fromEntries([...document.querySelectorAll('.node')].map(n => "
@@ -54,10 +62,7 @@ def test_live_view_renders_the_tree_and_statuses_change(browser, tmp_path):
         assert page.evaluate("document.getElementById('camera').src").startswith("data:image/png;base64,")
         assert float(page.locator("#s-rate").inner_text()) > 5
         assert page.locator("#mode").inner_text() == "live"
-        shot = tmp_path / "live.png"
-        page.screenshot(path=str(shot))
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, SHOTS / "live.png")
+        _screenshot(page, tmp_path, "live.png")
         assert not errors, errors
         page.close()
     finally:
@@ -65,14 +70,20 @@ def test_live_view_renders_the_tree_and_statuses_change(browser, tmp_path):
         p.wait(10)
 
 
-def test_replay_scrubs_tick_by_tick(browser, tmp_path, capsys):
+def _faulty_replay(tmp_path, capsys) -> ViewerServer:
+    """A started replay viewer over ``faulty.mcap``: the seed-1 cup run with grasp and path faults."""
     logs = tmp_path / "logs"
-    log = logs / "faulty.mcap"
     main(["run", "--plan", str(EX / "bring_red_cup_to_sink.yaml"), "--seed", "1",
-          "--faults", "grasp_fail=0.6,blocked_path=0.3", "--engine", "none", "--log", str(log)])
+          "--faults", "grasp_fail=0.6,blocked_path=0.3", "--engine", "none",
+          "--log", str(logs / "faulty.mcap")])
     capsys.readouterr()
     srv = ViewerServer(None, log_dir=logs, default_file="faulty.mcap", port=0)
     srv.start()
+    return srv
+
+
+def test_replay_scrubs_tick_by_tick(browser, tmp_path, capsys):
+    srv = _faulty_replay(tmp_path, capsys)
     try:
         page, errors = _page(browser)
         page.goto(srv.url)
@@ -115,10 +126,7 @@ def test_replay_scrubs_tick_by_tick(browser, tmp_path, capsys):
         page.check("#fold-idle")  # fold idle subtrees: the active step comes into view
         time.sleep(0.3)
         assert page.locator(".node:visible").count() < shown
-        shot = tmp_path / "replay.png"
-        page.screenshot(path=str(shot))
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, SHOTS / "replay.png")
+        _screenshot(page, tmp_path, "replay.png")
         assert not errors, errors
         page.close()
     finally:
@@ -180,13 +188,7 @@ def test_graph_view_tick_link_and_rate_in_replay(browser, tmp_path, capsys):
     """Issue 19 item 5: ``?tick=N`` / ``?t=S`` open a recording at that moment, the graph layout
     shows the same tree as the list, the rate is the run's (10 Hz lockstep, not the ~1000 Hz this
     machine computed it at) and the page links to the moment it shows."""
-    logs = tmp_path / "logs"
-    log = logs / "faulty.mcap"
-    main(["run", "--plan", str(EX / "bring_red_cup_to_sink.yaml"), "--seed", "1",
-          "--faults", "grasp_fail=0.6,blocked_path=0.3", "--engine", "none", "--log", str(log)])
-    capsys.readouterr()
-    srv = ViewerServer(None, log_dir=logs, default_file="faulty.mcap", port=0)
-    srv.start()
+    srv = _faulty_replay(tmp_path, capsys)
     try:
         page, errors = _page(browser)
         page.goto(srv.url + "?file=faulty.mcap&tick=180&view=graph")
@@ -210,10 +212,7 @@ def test_graph_view_tick_link_and_rate_in_replay(browser, tmp_path, capsys):
         page.check("#fold-idle")  # idle subtrees folded: the whole running branch in view
         time.sleep(0.3)
         assert 5 < page.locator("#graph .g-node").count() < n_graph
-        shot = tmp_path / "graph.png"
-        page.screenshot(path=str(shot))
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(shot, SHOTS / "graph.png")
+        _screenshot(page, tmp_path, "graph.png")
         # list + graph side by side, then a ?t= link
         page.select_option("#view", "both")
         time.sleep(0.3)
@@ -234,9 +233,7 @@ def test_graph_view_tick_link_and_rate_in_replay(browser, tmp_path, capsys):
         assert "run average" in page.locator("#s-rate-note").inner_text()
         assert abs(float(page.locator("#s-rate").inner_text()) - 10.0) < 0.5
         assert f"tick {last_tick}" in page.locator("#scrub-label").inner_text()
-        shot = tmp_path / "tick_link.png"
-        page.screenshot(path=str(shot))
-        shutil.copy(shot, SHOTS / "tick_link.png")
+        _screenshot(page, tmp_path, "tick_link.png")
         assert not errors, errors
         page.close()
     finally:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import http.client
-import threading
 
 import pytest
 
 from executive.observe.origin import allowed_hosts, host_name, origin_ok
 from executive.observe.server import ViewerServer
 
-from .test_server import _live_server
+from .conftest import live_server, run_in_own_thread
 
 
 def _get(srv: ViewerServer, path: str, headers: dict[str, str]) -> int:
@@ -68,24 +66,12 @@ def test_websocket_with_foreign_origin_is_refused_own_origin_accepted(srv):
                 msg = await ws.receive(timeout=60)  # generous: the machine is shared
                 assert msg.type.name == "TEXT", msg
 
-    box: dict = {}
-
-    def runner() -> None:  # own thread: Playwright's sync API may own this thread's loop
-        try:
-            asyncio.run(go())
-        except BaseException as e:
-            box["error"] = e
-
-    th = threading.Thread(target=runner)
-    th.start()
-    th.join(120)
-    if "error" in box:
-        raise box["error"]
+    run_in_own_thread(go, 120)
     assert srv.refused["origin"] == 2
 
 
 def test_control_without_or_with_foreign_origin_is_refused():
-    s, sink, rt, compiled = _live_server(allow_control=True, token="t")
+    s, sink, rt, compiled = live_server(allow_control=True, token="t")
     try:
         import urllib.error
         import urllib.request

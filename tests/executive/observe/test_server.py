@@ -3,7 +3,6 @@ file paths confined to the log directory, and ``executive status``."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import urllib.error
@@ -13,9 +12,8 @@ import pytest
 
 from executive.cli import main
 from executive.observe.server import MAX_CLIENT_MESSAGE, PathRefused, ViewerServer, safe_log_path
-from executive.observe.sink import SnapshotSink
 
-from .conftest import EX, run_plan
+from .conftest import EX, live_server, run_in_own_thread
 
 
 def http(url, method="GET", body=None, headers=None):
@@ -105,17 +103,8 @@ def test_control_is_off_by_default(replay_server):
     assert replay_server.refused["control_disabled"] == 1
 
 
-def _live_server(**kw):
-    sink = SnapshotSink(target_rate_hz=10)
-    rt, backend, compiled = run_plan(sinks=[sink])
-    srv = ViewerServer(sink, port=0, target_rate_hz=10, gate=rt.gate,
-                       controls={"estop": lambda: rt.gate.estop("test"), "reset": rt.gate.reset}, **kw)
-    srv.start()
-    return srv, sink, rt, compiled
-
-
 def test_control_needs_the_token_and_refuses_oversize_and_malformed():
-    srv, sink, rt, compiled = _live_server(allow_control=True, token="s3cret")
+    srv, sink, rt, compiled = live_server(allow_control=True, token="s3cret")
     try:
         url = srv.url + "api/control/estop"
         own = {"Origin": srv.url.rstrip("/")}  # control needs this viewer's Origin (test_origin.py)
@@ -149,7 +138,7 @@ def test_generated_token_when_none_given():
 def test_websocket_refuses_oversize_and_malformed_messages_and_counts_them():
     from aiohttp import ClientError, ClientSession, WSMsgType
 
-    srv, sink, rt, compiled = _live_server()
+    srv, sink, rt, compiled = live_server()
     try:
         async def talk():
             async with ClientSession() as s, s.ws_connect(srv.url + "ws") as ws:
@@ -170,27 +159,14 @@ def test_websocket_refuses_oversize_and_malformed_messages_and_counts_them():
                 msg = await ws.receive(timeout=5)
                 assert msg.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING, WSMsgType.ERROR)
 
-        # in its own thread: Playwright's sync API may own this thread's event loop
-        box: dict = {}
-
-        def runner():
-            try:
-                asyncio.run(talk())
-            except BaseException as e:
-                box["error"] = e
-
-        th = threading.Thread(target=runner)
-        th.start()
-        th.join(30)
-        if "error" in box:
-            raise box["error"]
+        run_in_own_thread(talk, 30)
         assert srv.refused["oversize"] >= 1 and srv.refused["malformed"] == 2
     finally:
         srv.stop()
 
 
 def test_health_and_status_follow_the_loop(capsys):
-    srv, sink, rt, compiled = _live_server()
+    srv, sink, rt, compiled = live_server()
     try:
         code, body = http(srv.url + "healthz")
         assert code == 503 and body["detail"] == "no tick yet"

@@ -1,21 +1,12 @@
-"""tools/scenario_suite.py: a run counts only when it exits 0 *and* the world ends as asked; the
-summary compares the worlds. Kinematic runs only (seconds); the MuJoCo suite is the tool's job."""
+"""executive/scenario_suite.py (``tools/scenario_suite.py``): a run counts only when it exits 0
+*and* the world ends as asked; the summary compares the worlds. Kinematic runs only (seconds);
+the MuJoCo suite is the tool's job."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-# tools/ holds scripts, not a package: load the suite from its file, without touching sys.path.
-_spec = importlib.util.spec_from_file_location(
-    "scenario_suite", Path(__file__).resolve().parents[3] / "tools" / "scenario_suite.py")
-assert _spec is not None and _spec.loader is not None
-suite = importlib.util.module_from_spec(_spec)
-sys.modules["scenario_suite"] = suite
-_spec.loader.exec_module(suite)
+from executive import scenario_suite as suite
 
 
 def _one(sid: str):

@@ -1,4 +1,5 @@
-"""Shared fixtures for the simulated-world tests: a world factory and an action driver."""
+"""Shared fixtures for the simulated-world tests: a world factory, an action driver and a run of
+actions that must each succeed."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from behaviours.ports import ActionHandle, RobotPorts
+from behaviours.ports import ActionHandle, ActionStatus, RobotPorts
 from executive.sim import Actuators, FaultConfig, SimRobot, SimWorld, load_scene
 from executive.sim.scene import Scene
 
@@ -45,3 +46,16 @@ def drive() -> Callable[[SimWorld, ActionHandle, int], int]:
         raise AssertionError(f"action still running after {limit} steps: {handle.feedback}")
 
     return _drive
+
+
+@pytest.fixture
+def succeed(drive: Callable[[SimWorld, ActionHandle, int], int]) -> Callable[..., None]:
+    """succeed(world, *starts): start each action in turn and drive it; each must succeed."""
+
+    def _succeed(world: SimWorld, *starts: Callable[[], ActionHandle]) -> None:
+        for start in starts:
+            handle = start()
+            drive(world, handle)
+            assert handle.status is ActionStatus.SUCCEEDED, handle.result
+
+    return _succeed

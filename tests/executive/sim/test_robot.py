@@ -36,29 +36,25 @@ def test_navigate_to_kitchen_table(make, drive):
     assert not any(e.name == "collision" for e in world.events)
 
 
-def test_bring_red_cup_from_table_to_sink(make, drive):
+def test_bring_red_cup_from_table_to_sink(make, succeed):
     world, ports = make()
-    for start in (
+    succeed(
+        world,
         lambda: ports.navigation.navigate_to("kitchen_table", **NAV),
         lambda: ports.perception.detect("red_cup"),
         lambda: ports.navigation.navigate_to("red_cup", **NAV),
         lambda: ports.manipulation.pick("red_cup"),
-    ):
-        handle = start()
-        drive(world, handle)
-        assert handle.status is ActionStatus.SUCCEEDED, handle.result
+    )
     assert ports.state.holding() == "red_cup"
     # the cup rides with the gripper
     assert np.allclose(
         world.fk(), [world.objects["red_cup"].x, world.objects["red_cup"].y, world.objects["red_cup"].z]
     )
-    for start in (
+    succeed(
+        world,
         lambda: ports.navigation.navigate_to("sink", **NAV),
         lambda: ports.manipulation.place("sink", relation="in"),
-    ):
-        handle = start()
-        drive(world, handle)
-        assert handle.status is ActionStatus.SUCCEEDED, handle.result
+    )
     assert world.holding() is None
     assert world.state_digest()["objects"]["red_cup"][:2] == ["sink", "in"]
     assert ports.state.location_of("red_cup") == "sink"
@@ -100,10 +96,11 @@ def test_manipulation_preconditions(make, drive):
     assert [h.result.reason for h, _ in cases] == [r for _, r in cases]
 
 
-def test_switch_wipe_and_give(make, drive):
+def test_switch_wipe_and_give(make, succeed):
     world, ports = make()
     world.fixtures["coffee_table"].dirty = True
-    for start in (
+    succeed(
+        world,
         lambda: ports.navigation.navigate_to("tv", **NAV),
         lambda: ports.manipulation.toggle("tv", True),
         lambda: ports.navigation.navigate_to("red_cube", **NAV),
@@ -112,26 +109,21 @@ def test_switch_wipe_and_give(make, drive):
         lambda: ports.navigation.navigate_to("person", **NAV),
         lambda: ports.manipulation.give("person"),
         lambda: ports.speech.say("here is your red cube"),
-    ):
-        h = start()
-        drive(world, h)
-        assert h.status is ActionStatus.SUCCEEDED, h.result
+    )
     assert world.is_on("tv") and not world.fixtures["coffee_table"].dirty
     assert world.objects["red_cube"].location == "person"
     assert any(e.kind == "say" and e.detail["text"] == "here is your red cube" for e in world.events)
 
 
-def test_pour_from_bottle_into_cup(make, drive):
+def test_pour_from_bottle_into_cup(make, succeed):
     world, ports = make()
-    for start in (
+    succeed(
+        world,
         lambda: ports.navigation.navigate_to("blue_bottle", **NAV),
         lambda: ports.manipulation.pick("blue_bottle"),
         lambda: ports.navigation.navigate_to("red_cup", **NAV),
         lambda: ports.manipulation.pour("red_cup"),
-    ):
-        h = start()
-        drive(world, h)
-        assert h.status is ActionStatus.SUCCEEDED, h.result
+    )
     assert world.objects["red_cup"].level == 1.0 and world.objects["blue_bottle"].level == 0.0
 
 
@@ -266,16 +258,14 @@ def test_world_rejects_bad_dt(scene):
     SimRobot(world, Actuators(world))
 
 
-def test_put_down_on_the_floor_frees_the_hand(make, drive):
+def test_put_down_on_the_floor_frees_the_hand(make, drive, succeed):
     world, ports = make()
-    for start in (
+    succeed(
+        world,
         lambda: ports.navigation.navigate_to("red_cup", **NAV),
         lambda: ports.manipulation.pick("red_cup"),
         lambda: ports.manipulation.place("floor"),
-    ):
-        h = start()
-        drive(world, h)
-        assert h.status is ActionStatus.SUCCEEDED, h.result
+    )
     assert world.holding() is None
     assert world.objects["red_cup"].location == "floor"
     assert ports.state.location_of("red_cup") == "kitchen"

@@ -31,12 +31,8 @@ def test_unguarded_hand_written_tree_is_refused(tmp_path, capsys):
     ("tree:\n  leaf: {type: pick, name: p, entity: cup, colour: red}\n", "colour"),
     ("nottree: 1\n", "exactly one top-level key"),
 ])
-def test_malformed_tree_files_name_file_and_node(tmp_path, body, needle):
-    f = tmp_path / "t.yaml"
-    f.write_text(body)
-    with pytest.raises(TreeSpecError) as e:
-        load_tree(f)
-    assert str(f) in str(e.value) and needle in str(e.value)
+def test_malformed_tree_files_name_file_and_node(tmp_path, refused, body, needle):
+    refused(tmp_path / "t.yaml", body, load_tree, TreeSpecError, needle)
 
 
 def test_hand_written_tree_runs_in_the_simulated_world(capsys):
