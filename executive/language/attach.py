@@ -182,9 +182,27 @@ def _learned_goal(words: list[str], pp_at: list[int], cands: list[int]) -> int |
 
     tags = load().tags(words)
     for k in cands:
-        if tags[pp_at[k]].endswith("-TGT"):
-            return k
+        at = pp_at[k]
+        if tags[at].endswith("-TGT") or (at + 1 < len(tags) and tags[at + 1] == "B-TGT"):
+            return k  # "away in the safe on the shelf": the goal span opens on "the safe"
     return None
+
+
+#: Relations that only say a thing is close to another: weaker than a container or support.
+_NEAR = frozenset({"near", "next to", "beside", "by", "close to", "alongside"})
+
+
+def _participial(words: list[str], at: int) -> bool:
+    """Is the phrase whose preposition is at ``at`` the complement of a participle that
+    describes the object ("the hand cream held in the right arm", "the cup sitting on the
+    table")? Then it says where the object is, not where it goes. The participle must follow
+    a noun (the object's head), so "to be placed in the sink" keeps its goal."""
+    if at < 2:
+        return False
+    w, before = words[at - 1], words[at - 2]
+    return w.isalpha() and not w.endswith("s") and chunk.verb_form(w) and (
+        w not in lx.FUNCTION_WORDS and w not in _PARTICLES) and chunk.is_noun(before) and (
+        before not in lx.FUNCTION_WORDS and not chunk.verb_form(before))
 
 
 def _chained(frame: Frame, cands: list[int]) -> bool:
@@ -210,6 +228,12 @@ def _assign_pps(frame: Frame, pps: list[tuple[str, str, NounPhrase | None]],
         if not cands and kind == "place":  # "place it at the goal": with no other, "at" is where
             cands = [k for k, (_raw, canon, np) in enumerate(pps) if np is not None and (
                 canon == "at" and not np.person)][-1:]
+        if words is not None and len(frame.pp_at) == len(pps) and frame.objects:
+            kept = [k for k in cands if not _participial(words, frame.pp_at[k])]
+            cands = kept or cands
+            if len(cands) >= 2 and pps[cands[0]][0] in _NEAR and all(
+                    pps[k][1] == "in" for k in cands[1:]):
+                cands = cands[1:]  # "the plate next to the microwave in a cabinet"
         goal_idx = cands[-1] if cands else None
         directional = [k for k in cands if pps[k][0] in {"to", "into", "onto", "toward", "towards"}]
         if len(cands) >= 2 and directional == cands[-1:]:

@@ -193,6 +193,10 @@ def compound_start(words: list[str] | tuple[str, ...], head: str) -> int:
     name = [head]
     while k > 0:
         w = words[k - 1]
+        if w == "shaped" and len(name) == 1 and k >= 2 and shape_word(words[k - 2]):
+            name[:0] = [words[k - 2], w]  # "the L-shaped block": the shape is what it is
+            k -= 2
+            continue
         if not w.isalpha():
             break
         if k >= 2 and words[k - 2] == "non":
@@ -202,12 +206,75 @@ def compound_start(words: list[str] | tuple[str, ...], head: str) -> int:
             w in POSITION_WORDS and w not in {"front", "rear"}) or noun_modifier(w) or (
             _plural_lemma((w, *name))) or (
             w in lx.ROOM_NOUNS and len(name) == 1 and head not in lx.FIXTURE_NOUNS
-            and head not in lx.ROOM_NOUNS)
+            and head not in lx.ROOM_NOUNS) or (
+            len(name) == 1 and purpose_gerund(w) and artifact(head)) or (
+            len(name) == 1 and w in lx.MATERIALS and trade_category(head))
         if not joins:
             break
         name.insert(0, w)
         k -= 1
     return k
+
+
+def shape_word(word: str) -> bool:
+    """Can ``word`` open a shape adjective with "shaped" ("L-shaped", "star-shaped",
+    "U-shaped", written with a hyphen the tokenizer splits)? A letter or a noun: the shape
+    names the kind of piece ("the L-shaped block" is not any block), unlike a colour."""
+    return (len(word) == 1 and word.isalpha()) or is_noun(word)
+
+
+#: WordNet verb frames of a verb that only takes a thing as object: "Somebody ----s
+#: something", "Something ----s something", "Somebody ----s something PP".
+_TRANSITIVE_FRAMES = frozenset({8, 11, 21})
+
+
+@lru_cache(maxsize=8192)
+def purpose_gerund(word: str) -> bool:
+    """Is ``word`` the -ing form of a verb that someone does *to a thing* ("drying",
+    "stirring", "chopping", "pouring")? Before an artifact it names the artifact's use:
+    "the drying rack", "the stirring rod" (WordNet lists "cutting board", not these).
+
+    Why the frames of the verb's main sense: a verb that can be intransitive ("running",
+    "boiling", "moving", "remaining") or that takes a person ("burning", "missing") before a
+    noun says what state the thing is in ("the running faucet", "the missing sock"), not what
+    it is for, so it stays a modifier.
+    """
+    wn = _wn()
+    if wn is None or not word.isalpha() or not word.endswith("ing") or not verb_form(word):
+        return False
+    senses = wn.synsets(verb_base(word), "v")  # type: ignore[attr-defined]
+    if not senses:
+        return False
+    frames = {f for lem in senses[0].lemmas() for f in lem.frame_ids()}
+    _n, _a, cn, ca = _counts(word)
+    return bool(frames) and frames <= _TRANSITIVE_FRAMES and ca <= cn
+
+
+@lru_cache(maxsize=8192)
+def artifact(word: str) -> bool:
+    """Is the main WordNet sense of the noun ``word`` a made thing (noun.artifact)?"""
+    wn = _wn()
+    if wn is None or not word.isalpha():
+        return False
+    senses = wn.synsets(word, "n")  # type: ignore[attr-defined]
+    return bool(senses) and senses[0].lexname() == "noun.artifact"
+
+
+_TRADE = frozenset({"merchandise.n.01", "commodity.n.01", "ware.n.01"})
+
+
+@lru_cache(maxsize=4096)
+def trade_category(word: str) -> bool:
+    """Is ``word`` a trade category ("products", "goods", "ware": WordNet merchandise or
+    commodity)? A material in front of it names a kind of goods ("paper products" are
+    napkins and towels, not any product that is made of paper), so it joins the name."""
+    wn = _wn()
+    if wn is None or not word.isalpha():
+        return False
+    for s in wn.synsets(word, "n")[:2]:  # type: ignore[attr-defined]
+        if s.name() in _TRADE or {h.name() for h in s.closure(lambda x: x.hypernyms())} & _TRADE:
+            return True
+    return False
 
 
 @lru_cache(maxsize=8192)

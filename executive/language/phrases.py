@@ -312,6 +312,8 @@ def _make_np(words: list[str], det: str | None) -> NounPhrase:
             k = chunk.compound_start(mods, head)  # "the red remote control" → "remote control"
             if k < len(mods):
                 head = " ".join([*mods[k:], head])
+                if head.split()[1:2] == ["shaped"]:  # the hyphen the tokenizer split
+                    head = head.replace(" shaped ", "-shaped ", 1)
                 mods = mods[:k]
     np = NounPhrase(head=head, mods=tuple(mods), plural=plural)
     for w in mods:
