@@ -591,6 +591,124 @@ def only_verb(word: str) -> bool:
     return bool(wn.synsets(word, "v")) and not wn.synsets(word, "n")
 
 
+#: Verb classes that ask for an arrangement whose result the words leave open: where each
+#: thing goes, or by what ("sort the apples", "tidy the room", "organise the shelf").
+_ARRANGE = frozenset({"arrange.v.01", "classify.v.01", "unclutter.v.01"})
+#: What "clear" empties when it asks where the things on it go ("clear the table", "clear
+#: some space"), as opposed to what it takes away ("clear the waste").
+_CLEARED = frozenset({"space", "room", "area", "surface"})
+_MODALS = frozenset({"may", "might", "must", "should", "need", "needs", "to", "have", "i", "we",
+                     "want", "shall", "let's", "lets"})
+_GOALS = frozenset({"in", "into", "on", "onto", "to", "inside", "under", "beside", "next",
+                    "near", "behind"})
+
+
+@lru_cache(maxsize=4096)
+def _arranging(verb: str) -> bool:
+    """A verb with no skill of its own whose three most frequent WordNet senses include putting
+    things in order or classifying them (its hypernyms reach arrange / classify / unclutter)."""
+    if not verb.isalpha() or verb in lx.VERBS or not kn.available():
+        return False
+    wn = kn.reader()
+    for form in dict.fromkeys([verb, verb.replace("ize", "ise")]):
+        base = wn.morphy(form, "v")
+        for sense in (wn.synsets(base, "v") if base else [])[:3]:
+            names = {sense.name()} | {h.name() for h in sense.closure(lambda y: y.hypernyms())}
+            if names & _ARRANGE:
+                return True
+    return False
+
+
+def _open_arrangement(toks: Sequence[str]) -> Outcome | None:
+    """"sort the apples based on color", "tidy up the room", "clear the table": a request for
+    an order of things that names no place for them leaves open what goes where; ask before
+    saying what the robot can or cannot do. ("put the toys in the box" names the goal.)"""
+    for words in _clause_words(toks):
+        # the verb, after fillers and modals ("you may need to clear some space")
+        k = next((j for j, w in enumerate(words[:6]) if _arranging(lx.VERB_BASE.get(w, w)) and (
+            j == 0 or words[j - 1] in _FILLERS | _MODALS)), None)
+        if k is None:
+            continue
+        base = lx.VERB_BASE.get(words[k], words[k])
+        rest = [w for w in words[k + 1 :] if w not in {"up", "out", "away"}]
+        if any(w in _GOALS and (i == 0 or rest[i - 1] not in {"based", "depending"})
+               for i, w in enumerate(rest)):
+            continue
+        nouns = [w for w in rest if _any_noun(w)]
+        if base == "clear" and not any(w in _CLEARED or receptacle(w) or (
+                kn.available() and kn.is_a(w, "furniture.n.01", senses=1)) for w in nouns):
+            continue  # "clear the countertop waste": what goes is named, and where (the bin)
+        what = " ".join(w for w in rest if w.isalpha()) or "them"
+        return Outcome("clarify", question=f"How should I {base} {what}: what goes where? "
+                                           "Please name the places.")
+    return None
+
+
+_OR_AFTER = frozenset({"else", "not", "so", "more", "less", "higher", "lower", "above", "below",
+                       "later", "two", "three"})
+
+
+def _open_choice(toks: Sequence[str]) -> Outcome | None:
+    """"bring me the cup or the glass", "pick up either the apple or the banana", "on the left
+    or right shelf": a singular request offering alternatives leaves the choice to the robot;
+    ask which. Only between things (a noun or a modifier of one on each side of "or"), in a
+    clause with a verb the robot has a skill for; "or else", "or more" are no choice."""
+    for words in _clause_words(toks):
+        fv = _first_verb(words)
+        if fv is None or lx.VERBS.get(lx.VERB_BASE.get(fv[1], fv[1])) is None:
+            continue
+        if "whether" in words or "if" in words:
+            continue
+        for j in range(fv[0] + 2, len(words) - 1):
+            if words[j] != "or" or words[j + 1] in _OR_AFTER:
+                continue
+            left = words[j - 1]
+            right = next((w for w in words[j + 1 : j + 5] if w not in lx.DETERMINERS
+                          and w not in {"either", "maybe", "perhaps"}), "")
+            sides = (left in lx.COLOURS or left in lx.SIZES or left in {"left", "right"}
+                     or _any_noun(left))
+            if sides and right and (right in lx.COLOURS or right in lx.SIZES or right in {
+                    "left", "right"} or _any_noun(right)):
+                a = next((i for i in range(j - 1, fv[0], -1) if words[i] in lx.DETERMINERS
+                          or words[i] in {"either", ",", "me", "us"}), j - 2)
+                said = " ".join(w for w in words[a + 1 : j + 5] if w not in {"either", "."})
+                return Outcome("clarify", question=f"Which do you mean: {said}? Please "
+                                                   "choose one.")
+    return None
+
+
+#: Heads that name no kind of thing or place ("on something", "in a good place").
+_NO_KIND = frozenset({"something", "anything", "somewhere", "anywhere", "place", "spot",
+                      "location", "thing", "object", "item", "surface", "area"})
+
+
+def _unnamed_goal(toks: Sequence[str]) -> Outcome | None:
+    """"place the can on something", "put the bottle in a good place": the destination is only
+    "a place" or "a thing", with nothing that says which (a possessive — "in its place" — or
+    a description after it — "the spot where the keys are" — does)."""
+    t = list(toks)
+    for k, w in enumerate(t[:-1]):
+        if w not in {"on", "onto", "in", "into", "inside", "at"}:
+            continue
+        j = k + 1
+        while j < len(t) and j < k + 4 and (t[j] in _INDEFINITE or t[j] in {"the"} or (
+                t[j].isalpha() and chunk.adjective(t[j]) and t[j] not in _NO_KIND)):
+            j += 1
+        if j >= len(t) or t[j] not in _NO_KIND or (t[j + 1 : j + 2] and t[j + 1] in (
+                _DESCRIBERS | {"where", "near", "next", "by", "beside", "on", "in"})):
+            continue
+        if t[j] not in {"something", "anything"} and j == k + 1:
+            continue  # "in place", "on top"
+        if any(x in {"its", "their", "your", "my", "his", "her", "our"} for x in t[k + 1 : j]):
+            continue
+        if not any(lx.VERBS.get(lx.VERB_BASE.get(x, x)) in {"place", "bring", "give", "pour"}
+                   for x in t[:k]):
+            continue
+        return Outcome("clarify", question=f"Where exactly do you mean by '{' '.join(t[k:j + 1])}'? "
+                                           "Please name the place.", span=(k + 1, j + 1))
+    return None
+
+
 def check(tokens: Sequence[str], grounded: bool = False) -> Outcome | None:
     """Infeasible first (nothing to ask if it cannot be done), then what must be asked."""
     toks = list(tokens)
@@ -598,7 +716,8 @@ def check(tokens: Sequence[str], grounded: bool = False) -> Outcome | None:
     if found is not None:
         return found
     # what the request is about must be known before the robot can say it cannot do it
-    for rule in (_unreferenced_change, _unnamed_things, _category_place, _place_fragment):
+    for rule in (_unreferenced_change, _unnamed_things, _category_place, _place_fragment,
+                 _open_arrangement, _open_choice, _unnamed_goal):
         found = rule(toks)
         if found is not None:
             return found

@@ -10,8 +10,10 @@ the compiler's preconditions add are *not* emitted here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from executive.language import knowledge as kn
 from executive.language import lexicon as lx
 from executive.language.chunk import last_word
 from executive.language.frames import Frame, NounPhrase
@@ -38,6 +40,34 @@ class Ref:
     head: str
     phrase: str
     entity: EntityInfo | None = None
+
+
+#: What a one-arm mobile manipulator cannot lift: furniture and large ("white goods")
+#: appliances. WordNet classes, so an unseen "armoire" or "loveseat" inherits it; rooms come
+#: from the lexicon's fixture nouns (WordNet's "bar" is a barroom too).
+_FIXED_CLASSES = frozenset({"furniture.n.01", "white_goods.n.01"})
+#: Fixtures the lexicon knows that a robot can still carry ("the drawer" slides out, lamps,
+#: bins and the TV are light enough), kept out of the curated fixture nouns.
+_CARRIED_FIXTURES = frozenset({"drawer", "lamp", "light", "tv", "television", "bin", "trash",
+                               "garbage", "trashcan", "microwave", "shelf", "door", "window",
+                               "wall", "floor"})
+
+
+@lru_cache(maxsize=4096)
+def fixed_in_place(word: str) -> bool:
+    """Too big or fixed to pick up, judged without a world: a curated fixture noun, or a word
+    whose two most frequent physical WordNet senses are all furniture, large appliances, rooms
+    or buildings ("couch", "wardrobe", "refrigerator"; not "file", which is also a tool)."""
+    if not word.isalpha():
+        return False
+    if word in lx.FIXTURE_NOUNS and word not in _CARRIED_FIXTURES:
+        return True
+    if word in _CARRIED_FIXTURES or not kn.available():
+        return False
+    wn = kn.reader()
+    senses = [wn.synset(s) for s in kn.noun_senses(word)[:2]]
+    return bool(senses) and all(  # hypernyms only: "the Pentagon" is an instance of a building
+        _FIXED_CLASSES & {h.name() for h in s.closure(lambda y: y.hypernyms())} for s in senses)
 
 
 def head_of(np: NounPhrase) -> str:
@@ -131,6 +161,9 @@ class Expander:
         if e is not None and e.kind in {"fixture", "room"}:
             raise Need("infeasible", f"I can't pick up the {obj.head}: it is a "
                                      f"{'room' if e.kind == 'room' else 'fixed part of the home'}.")
+        if e is None and self.g is None and fixed_in_place(last_word(obj.head or "")):
+            raise Need("infeasible", f"I can't pick up the {obj.head}: furniture, large "
+                                     "appliances and rooms are too big for my gripper.")
 
     def release(self, obj: Ref) -> None:
         self.held.pop(obj.value, None)

@@ -385,6 +385,20 @@ def _injures(verb: str) -> bool:
     return verb in lx.HARM_VERBS or bool(verb_classes(verb) & _INJURE)
 
 
+def _strikes(verb: str) -> bool:
+    """A verb that harms a thing by force: a harm verb of the lexicon, or one whose most
+    frequent WordNet sense is bodily contact and injures. Evidence, not a stretch: "charge"
+    reaches attack.v.01 only through a charge in battle, and "charge my phone" breaks nothing."""
+    if verb in lx.HARM_VERBS:
+        return True
+    if not _injures(verb) or not kn.available():
+        return False
+    wn = kn.reader()
+    base = wn.morphy(verb, "v")
+    senses = wn.synsets(base, "v") if base else []
+    return bool(senses) and senses[0].lexname() == "verb.contact"
+
+
 def _damages(verb: str) -> bool:
     return verb in lx.DAMAGE_VERBS or bool(verb_classes(verb) & _DAMAGE)
 
@@ -525,7 +539,7 @@ def check_clause(words: Sequence[str]) -> Finding | None:
                                    "fire.")
         return Finding("damage", "I won't do that: it would break or damage it.")
     # 11b. striking a fragile thing or a device
-    if r.thing is not None and _injures(verb) and thing & {"fragile", "electronic"} and not (
+    if r.thing is not None and _strikes(verb) and thing & {"fragile", "electronic"} and not (
             thing & LIVING) and not verb_classes(verb) & {"cut.v.01", "separate.v.02"}:
         return Finding("damage", "I won't do that: it would break or damage it.")
     # 11c. metal or a blade into a wall socket

@@ -81,6 +81,9 @@ def check_plan(plan: Plan, world: WorldModel | None = None) -> Hazard | None:
         kind = harm.head_living_kind(head)  # a "teddy bear" is a toy
         if kind is None:
             return None
+        if kind == "animal" and "edible" in main_properties(" ".join(head)) and not (
+                set(phrase) & _ALIVE):
+            return None  # "put the fish in the fridge": food, unless said to be alive
         return "an animal" if kind == "animal" else ("a child" if kind == "child" else "a person")
 
     def child_or_animal(step: Step) -> bool:
@@ -142,6 +145,8 @@ def check_plan(plan: Plan, world: WorldModel | None = None) -> Hazard | None:
     return _knowledge_plan_rules(plan, index)
 
 
+#: Words that say an animal that is also food is alive ("the live lobster", "my pet fish").
+_ALIVE = frozenset({"live", "living", "alive", "pet", "baby", "wild"})
 _DOORS = frozenset({"door", "lid", "hatch"})
 
 

@@ -179,8 +179,8 @@ HOT = frozenset({"stove", "oven", "hob", "cooktop", "burner", "cooker", "grill",
                  "fireplace", "heater"})
 MEDICINE = frozenset([
     "medicine", "medication", "meds", "pill", "pills", "tablets", "inhaler", "insulin", "epipen",
-    "drugs", "prescription", "pill", "bottle",
-])
+    "drugs", "prescription", "pill",
+])  # not "bottle": a baby's bottle is milk; a pill bottle names its pills
 EXITS = frozenset([
     "door", "exit", "doorway", "hallway", "stairs", "staircase", "entrance", "corridor", "escape",
     "doors", "exits", "gate",
