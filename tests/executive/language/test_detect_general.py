@@ -131,3 +131,10 @@ def test_things_the_skills_act_on_stay_tasks(text: str) -> None:
 
 def test_a_hazard_is_named_before_a_missing_capability() -> None:
     assert _status("put the egg in the microwave and turn it on") == "refused"
+
+
+@pytest.mark.parametrize("text", ["hand me the thing on the desk", "put that object in the bin"])
+def test_a_kindless_singular_is_asked_without_a_world(text: str) -> None:
+    u = understand(text)
+    assert u.status == "clarify", text
+    assert "Please name it" in (u.question or "")
