@@ -254,6 +254,8 @@ _VAGUE_AMOUNTS: tuple[tuple[str, ...], ...] = (("a", "few"), ("several",), ("a",
                                                ("some", "of", "the"), ("a", "bunch", "of"),
                                                ("a", "handful", "of"))
 _INDEFINITE = frozenset({"a", "an", "some", "any"})
+#: Singular nouns that name no kind of thing ("the thing", "that object").
+_KINDLESS = frozenset({"thing", "object", "item"})
 _GENERIC = frozenset({"something", "anything", "thing", "things", "stuff", "whatever"})
 _REQUEST_VERBS = frozenset({"bring", "get", "fetch", "give", "hand", "find", "grab", "pick",
                             "take", "want", "like", "need", "craving", "crave", "have", "pass"})
@@ -375,6 +377,14 @@ def _ambiguous(toks: Sequence[str], grounded: bool) -> Outcome | None:
                                            "thing.", span=(a, b))
     if not grounded:
         for k, w in enumerate(t):
+            # "hand me the thing on the table": a singular that names no kind, with no world
+            # to look in (a colour or place may single it out there)
+            if w in _KINDLESS and k > 0 and (t[k - 1] in lx.DETERMINERS or (
+                    t[k - 1].isalpha() and chunk.adjective(t[k - 1]))) and t[k + 1 : k + 2] not in (
+                    ["called"], ["named"], ["of"]) and any(
+                    lx.VERBS.get(lx.VERB_BASE.get(x, x)) for x in t[:k]):
+                return Outcome("clarify", question=f"Which {w} do you mean? Please name it.",
+                               span=(k, k + 1))
             if w in _GENERIC and (k == 0 or t[k - 1] in _INDEFINITE | _REQUEST_VERBS | {
                     "me", "us", "for", "with", "different"}) and any(
                     x in _REQUEST_VERBS for x in t[:k]):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from executive.language import airborne, clarify, hazards
+from executive.language import airborne, capability, clarify, hazards
 from executive.language import knowledge as kn
 from executive.language import lexicon as lx
 from executive.language.chunk import appearance, last_word
@@ -430,6 +430,12 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
         hazard = hazards.check_plan(plan0, None)
         if hazard is not None:
             return Understanding("refused", reason=hazard.reason, hazard=hazard.hazard)
+        # what the skills act on, judged by word class when no world names the things
+        # (a hazard found above is said first: refusing says more than "I can't")
+        lacking = None if world is not None else capability.check(
+            plan0.steps, re.findall(r"[a-z0-9']+", source.lower()))
+        if lacking is not None:
+            return Understanding("infeasible", reason=lacking)
 
     # remarks ("I'm thirsty, bring me the milk") are not requests when a request follows
     remarks = [f for f in actions if f.kind == "unknown" and not f.question

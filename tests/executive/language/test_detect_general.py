@@ -102,3 +102,39 @@ def test_no_refusal_without_hazard_evidence(text: str) -> None:
 ])
 def test_evidence_still_refuses(text: str) -> None:
     assert _status(text) == "refused", text
+
+
+@pytest.mark.parametrize("text, said", [
+    ("give me a massage", "not a thing I can hold"),      # an act (WordNet noun.act)
+    ("take a photo of the garden", "no camera skill"),
+    ("open the pear", "I open doors and lids"),           # food has no door or lid
+    ("switch on the lemon", "I open doors and lids"),
+    ("carry the basket upstairs", "stairs"),
+    ("walk my dog", "leash"),
+])
+def test_capabilities_the_robot_lacks_are_reported(text: str, said: str) -> None:
+    u = understand(text)
+    assert u.status == "infeasible", text
+    assert said in (u.reason or ""), u.reason
+
+
+@pytest.mark.parametrize("text", [
+    "open the jar of jam",        # a container of food opens
+    "bring me a cup of tea",      # a container of drink is held
+    "take the photo to the desk",  # a photo is a thing; only one taken "of" something is not
+    "walk to the bedroom",
+    "put the potato in the microwave and turn it on",  # a potato bursts only unpierced
+])
+def test_things_the_skills_act_on_stay_tasks(text: str) -> None:
+    assert _status(text) == "ok", text
+
+
+def test_a_hazard_is_named_before_a_missing_capability() -> None:
+    assert _status("put the egg in the microwave and turn it on") == "refused"
+
+
+@pytest.mark.parametrize("text", ["hand me the thing on the desk", "put that object in the bin"])
+def test_a_kindless_singular_is_asked_without_a_world(text: str) -> None:
+    u = understand(text)
+    assert u.status == "clarify", text
+    assert "Please name it" in (u.question or "")
