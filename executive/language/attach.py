@@ -183,7 +183,8 @@ def _learned_goal(words: list[str], pp_at: list[int], cands: list[int]) -> int |
     tags = load().tags(words)
     for k in cands:
         at = pp_at[k]
-        if tags[at].endswith("-TGT") or (at + 1 < len(tags) and tags[at + 1] == "B-TGT"):
+        if tags[at].endswith("-TGT") or (tags[at].endswith("-SRC") and at + 1 < len(tags) and (
+                tags[at + 1] == "B-TGT")):
             return k  # "away in the safe on the shelf": the goal span opens on "the safe"
     return None
 
