@@ -427,6 +427,56 @@ def dagger_data(engine: Any, n: int, seed: int, belief_noise: float, place_frac:
     return _collect(_train_episodes(n, rng, belief_noise, place_frac), lambda ep: rollout(ep, engine))
 
 
+class LabellingEngine:
+    """DAgger through the real leaf: wraps the policy's engine so that every observation the
+    VLA leaf sends (its detection, its ready phase, its gate and runner cadence, its retries
+    after a missed grasp) is recorded with the expert's label for the true state at that moment,
+    while the leaf acts on the policy's chunk as in evaluation. Why: :func:`rollout` drives the
+    arm with its own loop from starts near the target, so states the leaf reaches (the hand over
+    the object after a grasp that closed on nothing, a short episode budget never runs into)
+    were missing from the data, and the policy hovered there until the leaf timed out."""
+
+    def __init__(self, engine: Any, episode: Episode) -> None:
+        self.engine, self.episode = engine, episode
+        self.card, self.name = engine.card, getattr(engine, "name", "labelled")
+        self.rows: list[tuple] = []
+        if hasattr(engine, "episode"):  # a scripted-expert engine is told its episode
+            engine.episode = episode
+
+    def infer(self, obs: Any) -> Any:
+        ee = np.asarray(self.episode.world.fk())
+        closed = bool(float(obs.state[3]) > 0.5)
+        self.rows.append((render_from(obs.images["wrist"]), np.asarray(obs.state, np.float32),
+                          self.episode.label(ee, closed)))
+        return self.engine.infer(obs)
+
+
+def leaf_dagger_data(engine: Any, n: int, seed: int, place_frac: float = 0.0
+                     ) -> tuple[dict[str, np.ndarray], dict[str, list[int]]]:
+    """``n`` episodes of the real VLA leaf driven by ``engine`` on evaluation-like training
+    scenes (seen pairs, training templates, the arm folded at home with the target off the
+    base's heading; ``place_frac`` of them place), every observation the leaf sent labelled by
+    the expert (:class:`LabellingEngine`); the tally per task. Seeds differ from evaluation's."""
+    from reference_training import mujoco_place
+
+    rng = np.random.default_rng(seed)
+
+    def episodes() -> Any:
+        for _ in range(n):
+            if place_frac > 0.0 and rng.random() < place_frac:
+                yield mujoco_place.make_place_scene(rng, SEEN, mujoco_place.TEMPLATES,
+                                                    belief_noise=0.0, arm="home")
+            else:
+                yield make_scene(rng, SEEN, TRAIN_TEMPLATES, belief_noise=0.0, arm="home")
+
+    def run(ep: Episode) -> tuple[list[tuple], bool]:
+        lab = LabellingEngine(engine, ep)
+        res = run_leaf_episode(ep, lab)
+        return lab.rows, bool(res["ok"])
+
+    return _collect(episodes(), run)
+
+
 # ---------------------------------------------------------------------------------------------
 # Closed-loop evaluation through the real leaf on the MuJoCo backend
 

@@ -107,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="share of wipe scenes among the DAgger rollouts")
     ap.add_argument("--dagger-async-episodes", type=int, default=150,
                     help="real-time-style pick rollouts per DAgger round (frames lag the forecast state)")
+    ap.add_argument("--dagger-leaf-frac", type=float, default=0.0,
+                    help="--world mujoco: share of each DAgger round run through the real VLA leaf "
+                         "from the folded arm (evaluation-like scenes, every observation labelled)")
     ap.add_argument("--dagger-epochs", type=int, default=4, help="fine-tuning epochs per DAgger round")
     ap.add_argument("--dagger-lr", type=float, default=1e-3)
     ap.add_argument("--eval-episodes", type=int, default=50)

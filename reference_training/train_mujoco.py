@@ -30,7 +30,8 @@ from reference_training.export import ship
 #: The training tool's defaults under ``--world mujoco`` (any flag given still wins).
 MUJOCO_DEFAULTS: dict[str, Any] = {
     "fusions": "xattn", "episodes": 250, "place_episodes": 150, "epochs": 30, "dagger_rounds": 5,
-    "dagger_episodes": 140, "dagger_place_frac": 0.35, "dagger_epochs": 4, "eval_episodes": 20,
+    "dagger_episodes": 140, "dagger_place_frac": 0.35, "dagger_leaf_frac": 0.5, "dagger_epochs": 4,
+    "eval_episodes": 20,
     "threads": 1, "out": REFERENCE_MUJOCO_DIR,
     "work": REFERENCE_DIR.parents[2] / "logs/train_reference_mujoco",
 }
@@ -100,8 +101,14 @@ def main_mujoco(args: argparse.Namespace) -> int:
             t1 = time.perf_counter()
             eng = TorchEngine(card, model, name=f"{fusion}-mujoco-dagger{r}")
             frac = args.dagger_place_frac if "place" in tasks else 0.0
-            new, tls = mp.dagger_data(eng, args.dagger_episodes, args.seed + 5003 * (r + 1),
+            n_leaf = round(args.dagger_episodes * args.dagger_leaf_frac)
+            new, tls = mp.dagger_data(eng, args.dagger_episodes - n_leaf, args.seed + 5003 * (r + 1),
                                       args.belief_noise, frac)
+            if n_leaf:  # the rest through the real leaf from the folded arm, as evaluation runs it
+                new_l, tls_l = mp.leaf_dagger_data(eng, n_leaf, args.seed + 7001 * (r + 1), frac)
+                new = concat(new, new_l)
+                tls = {t: [a + b for a, b in zip(tls.get(t, [0, 0, 0]), tls_l.get(t, [0, 0, 0]))]
+                       for t in {*tls, *tls_l}}
             data = concat(data, new)
             rates = {t: round(v[0] / max(v[1], 1), 3) for t, v in tls.items()}
             rate = round(sum(v[0] for v in tls.values()) / max(sum(v[1] for v in tls.values()), 1), 3)
@@ -147,6 +154,7 @@ def main_mujoco(args: argparse.Namespace) -> int:
     report = {"world": "mujoco", "chosen": best, "seed": args.seed, "tasks": list(tasks),
               "episodes": args.episodes, "place_episodes": args.place_episodes,
               "demo_tally": tallies, "dagger_place_frac": args.dagger_place_frac,
+              "dagger_leaf_frac": args.dagger_leaf_frac,
               "place_surfaces": mpl.SURFACES, "place_templates": mpl.TEMPLATES,
               "place_paraphrase_templates": mpl.PARAPHRASES,
               "demo_expert_successes": tally[0], "demo_samples": tally[2], "epochs": args.epochs,
@@ -209,6 +217,8 @@ def report_md(r: dict[str, Any]) -> str:
         f"{r['epochs']} epochs of behaviour cloning, then {r['dagger_rounds']} DAgger round(s) of "
         f"{r['dagger_episodes']} policy rollouts"
         + (f" ({round(100 * r['dagger_place_frac'])} % of them place)" if "place" in tasks else "")
+        + (f", {round(100 * r['dagger_leaf_frac'])} % of them through the real VLA leaf from the folded "
+           "arm (every observation it sent labelled by the expert)" if r.get("dagger_leaf_frac") else "")
         + f" + {r['dagger_epochs']} fine-tuning epochs each; torch {r['torch']} CPU, {r['threads']} "
         f"thread(s); MuJoCo {r['mujoco']}; {r['total_s'] / 60:.1f} min in all, "
         + (f"{r['data_s'] / 60:.1f} of them rendering the demonstrations)." if r["data_s"] >= 5 else

@@ -147,3 +147,18 @@ def test_setup_engine_on_mujoco_loads_the_mujoco_card():
         assert setup_engine("onnxruntime", world="kinematic").engine.card.name == "reference-vla"
     finally:
         reset_settings()
+
+
+def test_dagger_through_the_leaf_labels_every_observation_the_leaf_sent(physics):
+    """The leaf's own observations (from the folded arm) are recorded with the expert's label
+    for the true state; with the scripted expert driving, the label is the chunk it acted on."""
+    from inference.card import load_card
+
+    card = load_card(REFERENCE_MUJOCO_MODEL.parent / "model.card.yaml")
+    data, tally = mp.leaf_dagger_data(mp.ExpertEngine(card), 2, seed=11)
+    assert tally["pick"][:2] == [2, 2]  # the expert through the leaf grasps both
+    n = tally["pick"][2]
+    assert n == len(data["actions"]) and n >= 4
+    assert data["images"].shape[1:] == (IMG, IMG, 3) and data["actions"].shape[1:] == (CHUNK, 4)
+    # the leaf's first observation is the folded arm's, far above: the label says go down
+    assert data["actions"][0, 0, 2] < 0
