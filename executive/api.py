@@ -129,8 +129,6 @@ def _run(what: CompiledTree | Plan, *, world: World, seed: int, faults: str | No
     config = RunConfig(clock=clock, rate_hz=rate_hz, max_sim_time_s=max_sim_time_s)
     backend = _backend(world, seed, faults, rate_hz)
     name = _world_name(backend)
-    if name == "mujoco" and engine == "auto":
-        engine = "none"  # as `executive run --world mujoco`: the MuJoCo card's pick is below target
     eng = setup_engine(engine, clock=clock, world=name)
     if isinstance(what, Plan):
         try:

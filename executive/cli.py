@@ -225,15 +225,6 @@ def _run(args: argparse.Namespace) -> int:
     from executive.vla_setup import EngineSetupError, setup_engine
     from inference.reference import reference_skills
 
-    # -- world: mujoco (issue 14) -----------------------------------------------------------
-    if getattr(args, "world", "kinematic") == "mujoco" and args.engine == "auto":
-        # the MuJoCo reference card (inference/models/reference_mujoco) covers pick and place
-        # onto a surface, but its pick is below the issue's target (60 % seen, see its REPORT):
-        # auto keeps the scripted primitives; an explicit --engine loads it for what it covers
-        print("engine: auto on --world mujoco uses the scripted primitives: the MuJoCo reference "
-              "VLA's pick is below target (--engine onnxruntime loads it)", file=sys.stderr)
-        args.engine = "none"
-    # -- end world ---------------------------------------------------------------------------
     try:  # once per process, before any tick: a bad model is bad input (exit 2)
         eng = setup_engine(args.engine, clock=args.clock, model=args.model,
                            world=getattr(args, "world", "kinematic"))

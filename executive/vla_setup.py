@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from behaviours import vla_engine
-from inference.reference import reference_model, reference_skills
+from inference.reference import proven_skills, reference_model, reference_skills
 
 ENGINE_CHOICES = ("auto", "onnxruntime", "torch", "tensorrt", "none")
 
@@ -46,7 +46,8 @@ class EngineSetup:
 
     def line(self) -> str:
         if self.engine is None:
-            return "engine: none (scripted primitives only)"
+            note = f": {self.info['note']}" if self.info.get("note") else ""
+            return f"engine: none (scripted primitives only{note})"
         i = self.info
         return f"engine: {i['backend']} {i['provider']} ({i['model'] or i['engine']})"
 
@@ -72,13 +73,21 @@ def setup_engine(choice: str = "auto", *, clock: str = "lockstep", model: str | 
         engine = vla_engine.load_cached(path, choice, **({"variant": variant} if variant else {}))
     except (InferenceError, ValueError, ImportError, OSError) as e:
         raise EngineSetupError(f"cannot load the VLA engine ({choice}): {e}") from None
+    skills = None if model is not None else reference_skills(world)
+    if choice == "auto" and skills is not None:
+        # auto runs the shipped policy only for what its card shows it does well enough
+        skills = proven_skills(skills, dict(engine.card.provenance.metrics))
+        if not skills:
+            vla_engine.configure(lambda: None, mode=mode)
+            return EngineSetup(choice, None, {"note": f"the {world or 'kinematic'} reference VLA's "
+                                              "card shows no task at the auto bar"})
     vla_engine.configure(lambda: engine, mode=mode)
     info = vla_engine.engine_info(engine)
     if not info["model"]:
         info["model"] = _relative(path)
     else:
         info["model"] = _relative(Path(info["model"]))
-    return EngineSetup(choice, engine, info, None if model is not None else reference_skills(world))
+    return EngineSetup(choice, engine, info, skills)
 
 
 def _relative(p: Path) -> str:

@@ -35,6 +35,24 @@ def reference_skills(world: str | None = None) -> frozenset[str]:
     return frozenset(_SKILLS_BY_WORLD["kinematic" if world is None else world])
 
 
+#: The closed-loop success a task's card metrics must show for ``--engine auto`` to run the
+#: policy for it (issue 14's bar: seen, held-out pairs); below it auto keeps the scripted
+#: primitive, and an explicit engine still runs the policy for every task it covers.
+AUTO_BAR = {"seen": 0.9, "held_out": 0.8}
+
+
+def proven_skills(skills: frozenset[str], metrics: dict[str, float]) -> frozenset[str]:
+    """The covered tasks whose card metrics (``<task>_success_<set>``) meet :data:`AUTO_BAR`.
+    Why from the card: the figures are measured by the training tool and shipped with the
+    weights, so a retrained policy that meets the bar is taken up without a code change, and
+    one that falls below it is dropped the same way. A task with no figure is not proven."""
+    def ok(skill: str) -> bool:
+        task = skill.split(":", 1)[0]
+        return all(metrics.get(f"{task}_success_{k}", -1.0) >= v for k, v in AUTO_BAR.items())
+
+    return frozenset(s for s in skills if ok(s))
+
+
 def reference_model(world: str | None = None) -> Path:
     """The one rule for which shipped policy a world runs: each world's frames are the ones its
     policy was trained on (a kinematic-world policy sees nothing it knows in a MuJoCo render).

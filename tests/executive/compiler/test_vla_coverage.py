@@ -66,3 +66,32 @@ def test_engine_setup_hands_the_compiler_the_cards_tasks():
             assert setup_engine("onnxruntime", world="mujoco").vla == {"pick", "place:on"}
     finally:
         reset_settings()
+
+
+def test_auto_runs_the_policy_only_for_tasks_its_card_shows_at_the_bar():
+    from inference.reference import AUTO_BAR, proven_skills
+
+    good = {f"pick_success_{k}": v for k, v in AUTO_BAR.items()}
+    low = {**good, "place_success_seen": 1.0, "place_success_held_out": AUTO_BAR["held_out"] - 0.05}
+    assert proven_skills(frozenset({"pick", "place:on"}), good) == {"pick"}  # place: no figure
+    assert proven_skills(frozenset({"pick", "place:on"}), low) == {"pick"}  # place: held-out low
+    ok = {**good, "place_success_seen": 1.0, "place_success_held_out": 1.0}
+    assert proven_skills(frozenset({"pick", "place:on"}), ok) == {"pick", "place:on"}
+    assert proven_skills(frozenset({"wipe"}), {}) == frozenset()
+
+
+@pytest.mark.parametrize("world", ["kinematic", "mujoco"])
+def test_auto_takes_the_shipped_cards_figures(world):
+    """``--engine auto`` on each world: the covered tasks its shipped card proves; an explicit
+    engine runs the policy for every covered task."""
+    from executive.vla_setup import setup_engine
+    from inference.card import load_card
+    from inference.reference import proven_skills, reference_model
+
+    card = load_card(reference_model(world).parent / "model.card.yaml")
+    want = proven_skills(reference_skills(world), dict(card.provenance.metrics))
+    auto = setup_engine("auto", world=world)
+    assert (auto.vla or frozenset()) == want
+    assert setup_engine("onnxruntime", world=world).vla == reference_skills(world)
+    if world == "kinematic":
+        assert want == reference_skills(world)  # every kinematic task is at the bar
