@@ -76,7 +76,7 @@ def setup_engine(choice: str = "auto", *, clock: str = "lockstep", model: str | 
     skills = None if model is not None else reference_skills(world)
     if choice == "auto" and skills is not None:
         # auto runs the shipped policy only for what its card shows it does well enough
-        skills = proven_skills(skills, dict(engine.card.provenance.metrics))
+        skills = proven_skills(skills, dict(engine.card.provenance.metrics), world)
         if not skills:
             vla_engine.configure(lambda: None, mode=mode)
             return EngineSetup(choice, None, {"note": f"the {world or 'kinematic'} reference VLA's "

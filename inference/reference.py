@@ -41,14 +41,30 @@ def reference_skills(world: str | None = None) -> frozenset[str]:
 AUTO_BAR = {"seen": 0.9, "held_out": 0.8}
 
 
-def proven_skills(skills: frozenset[str], metrics: dict[str, float]) -> frozenset[str]:
-    """The covered tasks whose card metrics (``<task>_success_<set>``) meet :data:`AUTO_BAR`.
-    Why from the card: the figures are measured by the training tool and shipped with the
-    weights, so a retrained policy that meets the bar is taken up without a code change, and
-    one that falls below it is dropped the same way. A task with no figure is not proven."""
+#: Tasks a world's card proves on its own evaluation scenes that the world's household
+#: scenario suite (``tools/scenario_suite.py``) does not: auto keeps them scripted there, with
+#: the measurement that says why. The card's scenes hold six object types on open surfaces; the
+#: household holds books, phones, plates, fruit in a fridge, cups in a sink.
+HOUSEHOLD_UNPROVEN: dict[str, dict[str, str]] = {
+    "mujoco": {"pick": "scenario suite, seed 1 (2026-12-02): 21/35 with the VLA pick and place "
+                       "(objects the card never saw, lost in the hand-over), 33/35 with the "
+                       "VLA place only, 33/35 scripted"},
+}
+
+
+def proven_skills(skills: frozenset[str], metrics: dict[str, float], world: str | None = None
+                  ) -> frozenset[str]:
+    """The covered tasks whose card metrics (``<task>_success_<set>``) meet :data:`AUTO_BAR`,
+    less the world's :data:`HOUSEHOLD_UNPROVEN` ones. Why from the card: the figures are
+    measured by the training tool and shipped with the weights, so a retrained policy that meets
+    the bar is taken up without a code change, and one that falls below it is dropped the same
+    way. A task with no figure is not proven."""
+    held_back = HOUSEHOLD_UNPROVEN.get(world or "kinematic", {})
+
     def ok(skill: str) -> bool:
         task = skill.split(":", 1)[0]
-        return all(metrics.get(f"{task}_success_{k}", -1.0) >= v for k, v in AUTO_BAR.items())
+        return task not in held_back and all(
+            metrics.get(f"{task}_success_{k}", -1.0) >= v for k, v in AUTO_BAR.items())
 
     return frozenset(s for s in skills if ok(s))
 

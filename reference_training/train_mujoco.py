@@ -29,8 +29,8 @@ from reference_training.export import ship
 
 #: The training tool's defaults under ``--world mujoco`` (any flag given still wins).
 MUJOCO_DEFAULTS: dict[str, Any] = {
-    "fusions": "xattn", "episodes": 250, "place_episodes": 150, "epochs": 30, "dagger_rounds": 5,
-    "dagger_episodes": 140, "dagger_place_frac": 0.35, "dagger_leaf_frac": 0.5, "dagger_epochs": 4,
+    "fusions": "xattn", "episodes": 250, "place_episodes": 150, "epochs": 30, "dagger_rounds": 6,
+    "dagger_episodes": 140, "dagger_place_frac": 0.35, "dagger_leaf_frac": 0.75, "dagger_epochs": 4,
     "eval_episodes": 20,
     "threads": 1, "out": REFERENCE_MUJOCO_DIR,
     "work": REFERENCE_DIR.parents[2] / "logs/train_reference_mujoco",
