@@ -104,7 +104,7 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cli_runs_the_xml_tree():
-    r = _cli("run", "--tree", str(EXAMPLE), "--no-log", "--engine", "none")
+    r = _cli("run", "--world", "kinematic", "--tree", str(EXAMPLE), "--no-log", "--engine", "none")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "succeeded" in r.stdout
 
@@ -162,7 +162,7 @@ def test_bad_bytes_and_huge_xml_files_are_refused_before_parsing(tmp_path):
 def test_cli_bad_xml_exits_2_without_a_traceback(tmp_path):
     f = tmp_path / "bad.xml"
     f.write_text(BAD[0][0])
-    r = _cli("run", "--tree", str(f), "--no-log", "--engine", "none")
+    r = _cli("run", "--world", "kinematic", "--tree", str(f), "--no-log", "--engine", "none")
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert str(f) in r.stderr and "line 2" in r.stderr
 

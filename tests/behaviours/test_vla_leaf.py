@@ -178,9 +178,11 @@ def test_corrupt_and_mismatched_models_name_both_files(tmp_path, capsys):
 
     from executive.cli import main
 
-    rc = main(["run", "--plan", str(ROOT / "examples/pick_blue_bottle.yaml"), "--model", str(bad),
+    rc = main(["run", "--world", "kinematic",
+               "--plan", str(ROOT / "examples/pick_blue_bottle.yaml"), "--model", str(bad),
                "--no-log"] if _has_no_log() else
-              ["run", "--plan", str(ROOT / "examples/pick_blue_bottle.yaml"), "--model", str(bad)])
+              ["run", "--world", "kinematic",
+               "--plan", str(ROOT / "examples/pick_blue_bottle.yaml"), "--model", str(bad)])
     err = capsys.readouterr().err
     assert rc == 2 and str(bad) in err and "model.card.yaml" in err
 
@@ -195,12 +197,14 @@ def test_cli_prints_the_engine_and_none_runs_scripted(capsys):
     from executive.cli import main
 
     extra = ["--no-log"] if _has_no_log() else []
-    rc = main(["run", "--plan", str(ROOT / "examples/pick_blue_bottle.yaml"), "--seed", "1", "--json",
+    rc = main(["run", "--world", "kinematic",
+               "--plan", str(ROOT / "examples/pick_blue_bottle.yaml"), "--seed", "1", "--json",
                *extra])
     err = capsys.readouterr().err
     assert rc == 0
     assert "engine: onnxruntime CPUExecutionProvider (inference/models/reference/model.onnx)" in err
-    rc = main(["run", "--plan", str(ROOT / "examples/pick_blue_bottle.yaml"), "--seed", "1",
+    rc = main(["run", "--world", "kinematic",
+               "--plan", str(ROOT / "examples/pick_blue_bottle.yaml"), "--seed", "1",
                "--engine", "none", "--json", *extra])
     assert rc == 0 and "engine: none" in capsys.readouterr().err
 

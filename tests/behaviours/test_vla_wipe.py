@@ -96,11 +96,12 @@ def test_a_policy_that_never_wipes_falls_back_to_the_scripted_sweep(reference_en
 
 
 def test_cli_wipes_a_soiled_table_and_refuses_soiling_a_tv(capsys):
-    assert main(["run", "wipe the kitchen table", "--dirty", "kitchen_table", "--json"]) == 0
+    assert main(["run", "--world", "kinematic",
+                 "wipe the kitchen table", "--dirty", "kitchen_table", "--json"]) == 0
     last = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert last["outcome"] == "succeeded", last
     assert last["steps"][0]["retries"] == 0  # the policy's first attempt did it (no alternative)
-    assert main(["run", "wipe the kitchen table", "--dirty", "tv"]) == 2
+    assert main(["run", "--world", "kinematic", "wipe the kitchen table", "--dirty", "tv"]) == 2
     assert "not a surface" in capsys.readouterr().err
 
 

@@ -20,10 +20,12 @@ def run_cli(capsys, *args):
 
 
 def test_run_json_last_line_and_determinism(capsys):
-    code, out, _ = run_cli(capsys, "run", "--plan", str(EX / "bring_red_cup_to_sink.yaml"),
+    code, out, _ = run_cli(capsys, "run", "--world", "kinematic",
+                                   "--plan", str(EX / "bring_red_cup_to_sink.yaml"),
                            "--seed", "1", "--json")
     first = json.loads(out.strip().splitlines()[-1])
-    code2, out2, _ = run_cli(capsys, "run", "--plan", str(EX / "bring_red_cup_to_sink.yaml"),
+    code2, out2, _ = run_cli(capsys, "run", "--world", "kinematic",
+                                     "--plan", str(EX / "bring_red_cup_to_sink.yaml"),
                              "--seed", "1", "--json")
     second = json.loads(out2.strip().splitlines()[-1])
     assert code == code2 == 0
@@ -38,15 +40,15 @@ def test_run_json_last_line_and_determinism(capsys):
 def test_abort_exits_1_with_reason(capsys, tmp_path):
     plan = tmp_path / "p.yaml"
     plan.write_text("steps:\n  - {skill: pick, object: dumbbell}\n")
-    code, out, _ = run_cli(capsys, "run", "--plan", str(plan), "--json")
+    code, out, _ = run_cli(capsys, "run", "--world", "kinematic", "--plan", str(plan), "--json")
     assert code == 1 and json.loads(out.splitlines()[-1])["reason_code"] == "SAFETY_TORQUE"
 
 
 @pytest.mark.parametrize("args", [
-    ["run", "--plan", "does/not/exist.yaml"],
-    ["run", "--plan", str(EX / "go_to_red_cube.yaml"), "--faults", "bogus=1"],
-    ["run", "--plan", str(EX / "go_to_red_cube.yaml"), "--faults", "grasp_fail=2"],
-    ["run", "--plan", str(EX / "go_to_red_cube.yaml"), "--rate", "0"],
+    ["run", "--world", "kinematic", "--plan", "does/not/exist.yaml"],
+    ["run", "--world", "kinematic", "--plan", str(EX / "go_to_red_cube.yaml"), "--faults", "bogus=1"],
+    ["run", "--world", "kinematic", "--plan", str(EX / "go_to_red_cube.yaml"), "--faults", "grasp_fail=2"],
+    ["run", "--world", "kinematic", "--plan", str(EX / "go_to_red_cube.yaml"), "--rate", "0"],
     ["run"],
 ])
 def test_bad_input_exits_2_with_a_message(capsys, args):
@@ -57,7 +59,7 @@ def test_bad_input_exits_2_with_a_message(capsys, args):
 def test_unknown_object_is_refused_with_3(capsys, tmp_path):
     plan = tmp_path / "p.yaml"
     plan.write_text("steps:\n  - {skill: pick, object: unicorn}\n")
-    code, out, _ = run_cli(capsys, "run", "--plan", str(plan), "--json")
+    code, out, _ = run_cli(capsys, "run", "--world", "kinematic", "--plan", str(plan), "--json")
     assert code == 3 and json.loads(out.splitlines()[-1])["reason_code"] == "INFEASIBLE"
 
 
@@ -84,7 +86,8 @@ def test_check_reports_good_and_bad_files(capsys, tmp_path):
 
 def test_console_script_runs_as_a_process():
     exe = Path(sys.executable).parent / "executive"
-    r = subprocess.run([str(exe), "run", "--plan", str(EX / "go_to_red_cube.yaml"), "--json"],
+    r = subprocess.run([str(exe), "run", "--world", "kinematic",
+                                  "--plan", str(EX / "go_to_red_cube.yaml"), "--json"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout.splitlines()[-1])["outcome"] == "succeeded"

@@ -17,17 +17,19 @@ LOOSE = """tree:
 
 
 def test_run_tree_keeps_the_engine_choice(capsys):
-    assert main(["run", "--tree", str(PATROL), "--no-log", "--engine", "onnxruntime"]) == 0
+    assert main(["run", "--world", "kinematic",
+                 "--tree", str(PATROL), "--no-log", "--engine", "onnxruntime"]) == 0
     assert "engine: onnxruntime" in capsys.readouterr().err
 
 
 def test_hand_written_tree_warns_and_strict_refuses(tmp_path, capsys):
     f = tmp_path / "loose.yaml"
     f.write_text(LOOSE % "kitchen")
-    assert main(["run", "--tree", str(f), "--no-log", "--engine", "none"]) == 0
+    assert main(["run", "--world", "kinematic", "--tree", str(f), "--no-log", "--engine", "none"]) == 0
     err = capsys.readouterr().err
     assert "warning: g: [guard-limits] linear_velocity=2" in err and "g/go: [recovery]" in err
-    assert main(["run", "--tree", str(f), "--no-log", "--engine", "none", "--strict"]) == 3
+    assert main(["run", "--world", "kinematic",
+                 "--tree", str(f), "--no-log", "--engine", "none", "--strict"]) == 3
 
 
 def test_compile_and_check_a_tree_file_name_the_misspelled_place(tmp_path, capsys):

@@ -45,8 +45,9 @@ def test_batch_reads_stdin_one_line_each(capsys, monkeypatch):
 
 
 def test_run_words_clarify_then_answer(capsys):
-    rc, out = cli(capsys, "run", "bring me the cup", "--json")
+    rc, out = cli(capsys, "run", "--world", "kinematic", "bring me the cup", "--json")
     assert rc == 4 and "Which cup" in json.loads(out.splitlines()[-1])["message"]
-    rc, out = cli(capsys, "run", "bring me the cup", "--answer", "the red one", "--json",
+    rc, out = cli(capsys, "run", "--world", "kinematic",
+                          "bring me the cup", "--answer", "the red one", "--json",
                   "--engine", "none")
     assert rc == 0 and json.loads(out.splitlines()[-1])["outcome"] == "succeeded"

@@ -36,7 +36,8 @@ def _statuses(page) -> dict:
 
 def test_live_view_renders_the_tree_and_statuses_change(browser, tmp_path):
     log = tmp_path / "live.mcap"
-    p = start_cli(["run", "--plan", str(EX / "bring_red_cup_to_sink.yaml"), "--seed", "1",
+    p = start_cli(["run", "--world", "kinematic",
+                   "--plan", str(EX / "bring_red_cup_to_sink.yaml"), "--seed", "1",
                    "--faults", "grasp_fail=0.6", "--clock", "realtime", "--rate", "20",
                    "--view", "--port", "0", "--linger", "2", "--log", str(log)])
     try:
@@ -73,7 +74,7 @@ def test_live_view_renders_the_tree_and_statuses_change(browser, tmp_path):
 def _faulty_replay(tmp_path, capsys) -> ViewerServer:
     """A started replay viewer over ``faulty.mcap``: the seed-1 cup run with grasp and path faults."""
     logs = tmp_path / "logs"
-    main(["run", "--plan", str(EX / "bring_red_cup_to_sink.yaml"), "--seed", "1",
+    main(["run", "--world", "kinematic", "--plan", str(EX / "bring_red_cup_to_sink.yaml"), "--seed", "1",
           "--faults", "grasp_fail=0.6,blocked_path=0.3", "--engine", "none",
           "--log", str(logs / "faulty.mcap")])
     capsys.readouterr()

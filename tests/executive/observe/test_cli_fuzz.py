@@ -81,7 +81,7 @@ def test_random_instructions_with_logging(tmp_path, monkeypatch):
     for i in range(30):
         log = tmp_path / f"i{i}.mcap"
         text = _random_text(rng, i)
-        code, out, err = _cli(["run", text, "--seed", "1", "--engine", "none",
+        code, out, err = _cli(["run", "--world", "kinematic", text, "--seed", "1", "--engine", "none",
                                "--log", str(log), "--max-time", "60"])
         assert code in EXIT_CODES, (i, code, err)
         assert "Traceback" not in err + out, err
@@ -108,7 +108,8 @@ def test_random_and_mutated_plan_and_tree_files_with_logging(tmp_path, monkeypat
             else:
                 src.write_bytes(_mutate(rng.choice(originals), rng, mild=i % 3 == 2))
             log = tmp_path / f"{kind}{i}.mcap"
-            code, out, err = _cli(["run", f"--{kind}", str(src), "--seed", "1", "--engine", "none",
+            code, out, err = _cli(["run", "--world", "kinematic",
+                                   f"--{kind}", str(src), "--seed", "1", "--engine", "none",
                                    "--log", str(log), "--max-time", "60"])
             assert code in EXIT_CODES, (src, code, err)
             assert "Traceback" not in err + out, (src, err)
@@ -125,7 +126,8 @@ def test_raw_argv_bytes_through_a_real_process(tmp_path):
     """Non-UTF-8 bytes in argv (what a shell passes), logging on: a clear answer, a whole log."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     log = tmp_path / "raw.mcap"
-    p = subprocess.run([sys.executable, "-m", "executive.cli", "run", b"pick up the \xff\xfe\xc3 cup",
+    p = subprocess.run([sys.executable, "-m", "executive.cli", "run", "--world", "kinematic",
+                                                               b"pick up the \xff\xfe\xc3 cup",
                         "--engine", "none", "--log", str(log)], cwd=tmp_path, env=env,
                        capture_output=True, timeout=120)
     err = p.stderr.decode("utf-8", "replace")

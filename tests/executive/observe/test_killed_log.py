@@ -27,7 +27,7 @@ def _stock_count(path: Path) -> int:
 def test_killed_run_is_readable_by_the_stock_reader_after_recover(tmp_path, capsys):
     log = tmp_path / "killed.mcap"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    p = subprocess.Popen([sys.executable, "-m", "executive.cli", "run", "--plan",
+    p = subprocess.Popen([sys.executable, "-m", "executive.cli", "run", "--world", "kinematic", "--plan",
                           str(ROOT / "examples" / "apple_out_of_fridge.yaml"), "--clock", "realtime",
                           "--rate", "20", "--engine", "none", "--log", str(log)],
                          cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -22,7 +22,8 @@ PLAN = str(EX / "bring_red_cup_to_sink.yaml")
 
 def test_run_writes_a_complete_log_with_all_channels(tmp_path, capsys):
     log = tmp_path / "run.mcap"
-    code = main(["run", "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6", "--log", str(log),
+    code = main(["run", "--world", "kinematic",
+                 "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6", "--log", str(log),
                  "--json", "--engine", "none"])
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert code == 0
@@ -58,7 +59,8 @@ def test_lockstep_log_is_in_sim_time_with_foxglove_schemas(tmp_path, capsys):
     from executive.observe.mcap_log import SCHEMA_NAMES, topic_schemas
 
     log = tmp_path / "run.mcap"
-    assert main(["run", "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6", "--log", str(log),
+    assert main(["run", "--world", "kinematic",
+                 "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6", "--log", str(log),
                  "--json", "--engine", "none"]) == 0
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     with open(log, "rb") as f:
@@ -113,15 +115,15 @@ def test_lockstep_log_is_in_sim_time_with_foxglove_schemas(tmp_path, capsys):
 def test_default_log_goes_to_logs_dir_and_no_log_disables(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("EXECUTIVE_LOG_DIR", raising=False)
-    assert main(["run", "--plan", PLAN, "--seed", "1"]) == 0
+    assert main(["run", "--world", "kinematic", "--plan", PLAN, "--seed", "1"]) == 0
     assert len(list((tmp_path / "logs").glob("run-*.mcap"))) == 1
-    assert main(["run", "--plan", PLAN, "--seed", "1", "--no-log"]) == 0
+    assert main(["run", "--world", "kinematic", "--plan", PLAN, "--seed", "1", "--no-log"]) == 0
     assert len(list((tmp_path / "logs").glob("*.mcap"))) == 1
 
 
 def test_truncated_file_reads_up_to_the_break(tmp_path, capsys):
     log = tmp_path / "run.mcap"
-    assert main(["run", "--plan", PLAN, "--seed", "1", "--log", str(log)]) == 0
+    assert main(["run", "--world", "kinematic", "--plan", PLAN, "--seed", "1", "--log", str(log)]) == 0
     full = read_log(log)
     raw = log.read_bytes()
     for cut in (len(raw) // 3, len(raw) // 2, len(raw) - 7):
@@ -138,7 +140,8 @@ def test_truncated_file_reads_up_to_the_break(tmp_path, capsys):
 def test_sigkill_leaves_a_log_readable_to_within_a_second(tmp_path):
     """Realtime run, SIGKILL after ~2.5 s: the file holds snapshots to <= 1 s before the kill."""
     log = tmp_path / "killed.mcap"
-    p = start_cli(["run", "--plan", PLAN, "--seed", "1", "--clock", "realtime", "--rate", "20",
+    p = start_cli(["run", "--world", "kinematic",
+                   "--plan", PLAN, "--seed", "1", "--clock", "realtime", "--rate", "20",
                    "--log", str(log)])
     try:
         wait_for_line(p, r"log: ")
@@ -169,7 +172,8 @@ def test_sigkill_leaves_a_log_readable_to_within_a_second(tmp_path):
 
 def test_log_summary_text_and_json(tmp_path, capsys):
     log = tmp_path / "f.mcap"
-    code = main(["run", "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6,blocked_path=0.3",
+    code = main(["run", "--world", "kinematic",
+                 "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6,blocked_path=0.3",
                  "--log", str(log), "--json", "--engine", "none"])
     outcome = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert code == 1
@@ -238,7 +242,8 @@ def test_log_summary_root_cause_of_a_grasp_that_timed_out(tmp_path, capsys):
     """Every grasp fails (the VLA pick retries inside its attempt) until the step times out: the
     root cause is the grasp failure with its count, not only VLA_TIMEOUT."""
     log = tmp_path / "g.mcap"
-    assert main(["run", "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=1.0", "--log", str(log),
+    assert main(["run", "--world", "kinematic",
+                 "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=1.0", "--log", str(log),
                  "--json"]) == 1
     outcome = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert main(["log", "summary", str(log), "--json"]) == 0
@@ -258,7 +263,7 @@ def test_log_summary_of_a_run_killed_before_its_first_flush(tmp_path, capsys):
     """Cut inside the first chunk: an MCAP with nothing complete is still a log (0 ticks,
     truncated, exit 0); bytes that are not an MCAP are an error naming the file."""
     log = tmp_path / "run.mcap"
-    assert main(["run", "--plan", PLAN, "--seed", "1", "--log", str(log)]) == 0
+    assert main(["run", "--world", "kinematic", "--plan", PLAN, "--seed", "1", "--log", str(log)]) == 0
     raw = log.read_bytes()
     for cut in (8, 37, 2000):
         part = tmp_path / f"cut{cut}.mcap"

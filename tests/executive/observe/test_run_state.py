@@ -15,7 +15,8 @@ PLAN = str(EX / "bring_red_cup_to_sink.yaml")
 
 def test_compiled_tree_writes_steps_abort_and_limits_to_the_blackboard(tmp_path, capsys):
     log = tmp_path / "f.mcap"
-    assert main(["run", "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6,blocked_path=0.3",
+    assert main(["run", "--world", "kinematic",
+                 "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6,blocked_path=0.3",
                  "--log", str(log), "--json", "--engine", "none"]) == 1
     out = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     data = read_log(log)
@@ -37,7 +38,8 @@ def test_idle_nodes_carry_no_stale_feedback(tmp_path, capsys):
     from executive.observe.fold import apply, new_state
 
     log = tmp_path / "f.mcap"
-    main(["run", "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6,blocked_path=0.3",
+    main(["run", "--world", "kinematic",
+          "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6,blocked_path=0.3",
           "--log", str(log), "--engine", "none"])
     data = read_log(log)
     state, idle_seen, stale = new_state(), 0, []
@@ -63,10 +65,12 @@ def test_view_paces_a_lockstep_run_without_changing_it(capsys):
     import time
 
     plan = str(EX / "go_to_red_cube.yaml")
-    assert main(["run", "--plan", plan, "--seed", "1", "--no-log", "--json", "--engine", "none"]) == 0
+    assert main(["run", "--world", "kinematic",
+                 "--plan", plan, "--seed", "1", "--no-log", "--json", "--engine", "none"]) == 0
     plain = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     t0 = time.perf_counter()
-    assert main(["run", "--plan", plan, "--seed", "1", "--no-log", "--json", "--engine", "none",
+    assert main(["run", "--world", "kinematic",
+                 "--plan", plan, "--seed", "1", "--no-log", "--json", "--engine", "none",
                  "--view", "--port", "0", "--linger", "0", "--pace", "4"]) == 0
     wall = time.perf_counter() - t0
     paced = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -109,7 +113,7 @@ def _run_on_a_terminal(args: list[str], env_extra: dict[str, str], size: bool = 
 
 
 def test_progress_line_on_a_terminal_only_and_not_with_quiet(tmp_path, capsys):
-    args = ["run", "--plan", PLAN, "--seed", "1", "--engine", "none", "--no-log"]
+    args = ["run", "--world", "kinematic", "--plan", PLAN, "--seed", "1", "--engine", "none", "--no-log"]
     env = {"EXECUTIVE_PROGRESS_AFTER_S": "0"}  # the run is short: show it from the first tick
     code, err = _run_on_a_terminal(args, env)
     assert code == 0
@@ -132,7 +136,8 @@ def test_server_patches_fold_to_the_servers_state(tmp_path, capsys):
     from executive.observe.server import patch_since
 
     log = tmp_path / "f.mcap"
-    main(["run", "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6", "--log", str(log),
+    main(["run", "--world", "kinematic",
+          "--plan", PLAN, "--seed", "1", "--faults", "grasp_fail=0.6", "--log", str(log),
           "--engine", "none"])
     snaps = read_log(log).snapshots
     rng = random.Random(3)

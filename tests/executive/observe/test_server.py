@@ -33,7 +33,8 @@ def http(url, method="GET", body=None, headers=None):
 def logdir(tmp_path, capsys):
     d = tmp_path / "logs"
     d.mkdir()
-    assert main(["run", "--plan", str(EX / "go_to_red_cube.yaml"), "--log", str(d / "a.mcap")]) == 0
+    assert main(["run", "--world", "kinematic",
+                 "--plan", str(EX / "go_to_red_cube.yaml"), "--log", str(d / "a.mcap")]) == 0
     (tmp_path / "secret.mcap").write_bytes((d / "a.mcap").read_bytes())
     capsys.readouterr()
     return d

@@ -41,7 +41,7 @@ def _scenario(name: str, tmp_path, timeout: float, **kwargs) -> dict:
 def test_headline_goal_from_another_process_succeeds_over_ros_backend(tmp_path):
     out = _scenario("headline", tmp_path, 100)
     # the same outcome and reason code as the CLI's --json line
-    cli = subprocess.run([sys.executable, "-m", "executive.cli", "run",
+    cli = subprocess.run([sys.executable, "-m", "executive.cli", "run", "--world", "kinematic",
                           "bring the red cup from the table to the sink", "--seed", "1", "--json",
                           "--engine", "none", "--no-log"], capture_output=True, text=True, timeout=120)
     line = json.loads(cli.stdout.strip().splitlines()[-1])

@@ -36,7 +36,7 @@ tree:
 def _run(tmp_path: Path, capsys: pytest.CaptureFixture[str], timeout: float, faults: str) -> dict:
     tree = tmp_path / "t.yaml"
     tree.write_text(TREE % timeout)
-    argv = ["run", "--tree", str(tree), "--no-log", "--json", "--engine", "none"]
+    argv = ["run", "--world", "kinematic", "--tree", str(tree), "--no-log", "--json", "--engine", "none"]
     if faults:
         argv += ["--faults", faults]
     assert main(argv) == 1

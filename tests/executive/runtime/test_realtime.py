@@ -287,7 +287,8 @@ def test_rt_refused_without_privileges_is_said_once_and_the_goals_run():
 def test_cli_rt_refused_reports_in_the_json_line():
     import json
 
-    p = _unprivileged_run(["-m", "executive.cli", "run", "--plan", str(EXAMPLES / "go_to_red_cube.yaml"),
+    p = _unprivileged_run(["-m", "executive.cli", "run", "--world", "kinematic",
+                                                  "--plan", str(EXAMPLES / "go_to_red_cube.yaml"),
                            "--clock", "realtime", "--rate", "20", "--rt", "--engine", "none",
                            "--no-log", "--json"])
     assert p.returncode == 0, p.stderr[-2000:]
@@ -306,7 +307,8 @@ def test_cli_rt_refused_reports_in_the_json_line():
 def test_cli_rt_bad_input_names_the_flag(capsys, args, flag):
     from executive.cli import main
 
-    argv = ["run", "--plan", str(EXAMPLES / "go_to_red_cube.yaml"), "--engine", "none", "--no-log"]
+    argv = ["run", "--world", "kinematic",
+            "--plan", str(EXAMPLES / "go_to_red_cube.yaml"), "--engine", "none", "--no-log"]
     if "--clock" not in args:
         argv += ["--clock", "realtime"]
     assert main(argv + args) == 2

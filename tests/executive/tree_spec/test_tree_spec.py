@@ -38,6 +38,6 @@ def test_malformed_tree_files_name_file_and_node(tmp_path, refused, body, needle
 def test_hand_written_tree_runs_in_the_simulated_world(capsys):
     import json
 
-    assert main(["run", "--tree", str(EX / "patrol.yaml"), "--json", "--no-log"]) == 0
+    assert main(["run", "--world", "kinematic", "--tree", str(EX / "patrol.yaml"), "--json", "--no-log"]) == 0
     out = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert out["outcome"] == "succeeded" and [s["name"] for s in out["steps"]] == ["leg 1", "leg 2"]

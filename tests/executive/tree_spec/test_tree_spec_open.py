@@ -79,7 +79,7 @@ def test_a_custom_behaviour_class_by_name_needs_its_package_allowed(tmp_path, mo
     assert executive.run_tree(root, engine="none").outcome == "succeeded"
     from executive.cli import main
 
-    assert main(["run", "--tree", str(f), "--no-log", "--engine", "none",
+    assert main(["run", "--world", "kinematic", "--tree", str(f), "--no-log", "--engine", "none",
                  "--allow-import", "mybots"]) == 0
     sys.modules.pop("mybots", None)
     f.write_text(CUSTOM % ("py_trees.behaviours:Success", "ok"))
