@@ -50,7 +50,7 @@ SET_ASIDE = 0.5
 FAST = 1.0
 #: ... and in longer steps (between far postures the hand's path bows; over free floor and
 #: up to a lid's handle from above there is nothing for it to bow into).
-FAST_STEP = 0.4
+FAST_STEP = 0.6
 #: The arm's usual joint speed, a fraction of the guard's limit.
 ARM_SPEED = 0.5
 #: Pushing the drawer's knob with something held: the finger stands this far off it first.
@@ -135,8 +135,8 @@ class Doors:
     def _door_steps(self, fixture: str, want_open: bool,
                     freed: bool = False) -> Generator[str, None, ActionResult]:
         """``freed``: the hand has just set something down on the floor beside the base (open
-        jaws, over free floor): it goes up to the handle at ``FAST`` speed, without the wait
-        for jaws that are already open (see :meth:`_hands_full`)."""
+        jaws, over free floor): it goes up to the handle and round the hinge at ``FAST`` speed,
+        without the wait for jaws that are already open (see :meth:`_hands_full`)."""
         w = self.world
         verb = "open" if want_open else "close"
         ing = "opening" if want_open else "closing"
@@ -184,7 +184,8 @@ class Doors:
         for k in range(1, n + 1):
             qk = q0 + (goal - q0) * k / n
             target = w.ik(tuple(np.add(self.handle_at(fixture, qk), offset).tolist()), yaw)
-            r = yield from self._arm_to(target, f"{ing} {fixture}", timeout=STEP_TIMEOUT)  # type: ignore[attr-defined]
+            r = yield from self._arm_to(target, f"{ing} {fixture}", timeout=STEP_TIMEOUT,  # type: ignore[attr-defined]
+                                        speed=speed)
             if r is not None and r.reason is not Reason.NOT_REACHABLE:
                 self.motion.command_gripper(False)
                 return r
@@ -222,6 +223,8 @@ class Doors:
         dz = w.obj_pos(oid)[2] - w.fk()[2]
         ez = half_height(w.scene.objects[oid].type) + 0.015 - dz
         label = f"setting {oid} down to free the hand"
+        # down the last 8 cm from a posture above the spot: the IK starts from the commanded
+        # posture, and from a posture 0.6 m away it landed near the floor on a worse branch
         r = yield from self._travel((*spot, ez + OVER), label, None, speed=FAST, step=FAST_STEP)
         if r is None:
             r = yield from self._arm_to(w.ik((*spot, ez)), label, speed=FAST)  # type: ignore[attr-defined]

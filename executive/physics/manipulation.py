@@ -317,6 +317,11 @@ class Manipulation(Grasps, Doors):
             return r
         if (r := (yield from self._descend(sx, sy, ez, over, "backing off", yaw))) is not None:
             return r
+        if fast:
+            home = self.world.fk_of(np.array(w.home_joints, dtype=float))
+            r = yield from self._travel(home, "retracting", None, strict=False, speed=FAST, step=FAST_STEP)
+            if r is not None:
+                return r
         return (yield from self._home())
 
     def _place(self, target: str, relation: str) -> Generator[str, None, ActionResult]:
