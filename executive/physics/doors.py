@@ -14,9 +14,10 @@ Why it is shaped like this:
   cannot beat, so the jaws slip on the handle or the arm stalls) the hand lets go and the skill
   reports ``DOOR_STUCK`` with the angle it measured. The fault flag is never read.
 * **One hand.** With something in the gripper the drawer's knob is pushed with the outside of
-  the leading finger (the jaws stay closed on what they hold); a lid must be lifted by its bar,
-  so a lid is not opened with something held (``HAND_OCCUPIED``; the kinematic world allows
-  it; said plainly in the README).
+  the leading finger (the jaws stay closed on what they hold); a lid must be lifted by gripping
+  its bar, so the held object is first set down on free floor beside the base and the lid moved
+  with the freed hand (``_hands_full``); the place into the container picks it back up.
+  ``HAND_OCCUPIED`` only when there is no free floor beside the robot.
 
 A mixin of :class:`executive.physics.manipulation.Manipulation` (which supplies ``_reach``,
 ``_arm_to``, ``_gripper``, ``_home``, ``_near``, ``_close_in``, ``_hold`` and ``_wait``).
@@ -32,7 +33,7 @@ import numpy as np
 
 from behaviours.ports import ActionResult
 from behaviours.reasons import Reason
-from executive.physics.model import KNOB
+from executive.physics.model import KNOB, half_height
 
 #: Hinge: one step along the arc (rad); slide: one step along the line (m).
 ARC_STEP = 0.08
@@ -41,6 +42,17 @@ LINE_STEP = 0.05
 ARC_LAG = 0.15
 LINE_LAG = 0.05
 REACH_TOL = 0.03
+#: A lid opened with something held: it is set down on the floor this far (m) from the base's
+#: centre (the arm reaches the floor there with margin; 0.6 m is near the edge of its reach).
+SET_ASIDE = 0.5
+#: Joint speed (fraction of the limit) of the moves to and from that floor: over free floor
+#: the arm goes at the guard's full limit (the other skills use half, ``manipulation.ARM_SPEED``).
+FAST = 1.0
+#: ... and in longer steps (between far postures the hand's path bows; over free floor and
+#: up to a lid's handle from above there is nothing for it to bow into).
+FAST_STEP = 0.6
+#: The arm's usual joint speed, a fraction of the guard's limit.
+ARM_SPEED = 0.5
 #: Pushing the drawer's knob with something held: the finger stands this far off it first.
 PUSH_GAP = 0.008
 #: The grip point above the handle's centre: the bar's axis; the knob 1.5 cm over its middle
@@ -120,7 +132,11 @@ class Doors:
                 self.motion.command_gripper(False)
             raise
 
-    def _door_steps(self, fixture: str, want_open: bool) -> Generator[str, None, ActionResult]:
+    def _door_steps(self, fixture: str, want_open: bool,
+                    freed: bool = False) -> Generator[str, None, ActionResult]:
+        """``freed``: the hand has just set something down on the floor beside the base (open
+        jaws, over free floor): it goes up to the handle and round the hinge at ``FAST`` speed,
+        without the wait for jaws that are already open (see :meth:`_hands_full`)."""
         w = self.world
         verb = "open" if want_open else "close"
         ing = "opening" if want_open else "closing"
@@ -133,20 +149,23 @@ class Doors:
             return _ok(f"{fixture} is already {'open' if want_open else 'closed'}", fixture=fixture)
         info = w.doors[fixture]
         push = w.held is not None  # the jaws are busy: push the knob with the outside of a finger
-        if push and info.kind != "slide":
-            return _fail(Reason.HAND_OCCUPIED, f"cannot {verb} {fixture} with {w.held} in the gripper")
         if (r := (yield from self._close_in(fixture))) is not None:  # type: ignore[attr-defined]
             return r
+        if push and info.kind != "slide":
+            return (yield from self._hands_full(fixture, want_open))
         goal = info.open_q if want_open else 0.0
         yaw = self._jaw_yaw_for(fixture)
         offset = np.zeros(3)
         if push:
             offset = self._push_offset(fixture, want_open)
-        elif (r := (yield from self._gripper(False, "opening the gripper"))) is not None:  # type: ignore[attr-defined]
+        elif not freed and (r := (yield from self._gripper(False, "opening the gripper"))) is not None:  # type: ignore[attr-defined]
             return r
         grip = tuple(np.add(self.handle_at(fixture, w.door_q(fixture)), offset).tolist())
         above = (grip[0], grip[1], grip[2] + OVER)
-        if (r := (yield from self._travel(above, f"reaching the {fixture} handle", yaw))) is not None:
+        speed = FAST if freed else ARM_SPEED
+        r = yield from self._travel(above, f"reaching the {fixture} handle", yaw, speed=speed,
+                                    step=FAST_STEP if freed else TRAVEL_STEP)
+        if r is not None:
             return r
         if (r := (yield from self._arm_to(w.ik(grip, yaw), f"reaching the {fixture} handle"))) is not None:  # type: ignore[attr-defined]
             return r
@@ -165,7 +184,8 @@ class Doors:
         for k in range(1, n + 1):
             qk = q0 + (goal - q0) * k / n
             target = w.ik(tuple(np.add(self.handle_at(fixture, qk), offset).tolist()), yaw)
-            r = yield from self._arm_to(target, f"{ing} {fixture}", timeout=STEP_TIMEOUT)  # type: ignore[attr-defined]
+            r = yield from self._arm_to(target, f"{ing} {fixture}", timeout=STEP_TIMEOUT,  # type: ignore[attr-defined]
+                                        speed=speed)
             if r is not None and r.reason is not Reason.NOT_REACHABLE:
                 self.motion.command_gripper(False)
                 return r
@@ -183,6 +203,57 @@ class Doors:
             return self._unmoved(fixture, want_open, f"is at {q:.2f} once let go (wanted {goal:.2f})")
         w.record("state", "opened" if want_open else "closed", fixture=fixture, q=round(q, 3))
         return _ok(f"{fixture} {'opened' if want_open else 'closed'}", fixture=fixture, q=round(q, 3))
+
+    def _hands_full(self, fixture: str, want_open: bool) -> Generator[str, None, ActionResult]:
+        """A lid is lifted by gripping its bar, which the jaws cannot do while they hold
+        something: set it down on free floor beside the base (not ahead, where the lid swings),
+        then move the lid with the freed hand. The place into this container takes the object
+        back (``Manipulation._place``; ``world.set_aside``): a tree stops the open skill as soon
+        as the lid counts open, and the open skill's guard (20 s) leaves no time for the pick.
+        The moves to and from the floor go at the guard's full joint speed over floor the
+        occupancy grid says is free."""
+        w = self.world
+        oid = w.held
+        assert oid is not None
+        verb = "open" if want_open else "close"
+        spot = self._floor_beside()
+        if spot is None:
+            return _fail(Reason.HAND_OCCUPIED, f"cannot {verb} {fixture} with {oid} in the gripper "
+                         "and no free floor beside the robot to set it down")
+        dz = w.obj_pos(oid)[2] - w.fk()[2]
+        ez = half_height(w.scene.objects[oid].type) + 0.015 - dz
+        label = f"setting {oid} down to free the hand"
+        # down the last 8 cm from a posture above the spot: the IK starts from the commanded
+        # posture, and from a posture 0.6 m away it landed near the floor on a worse branch
+        r = yield from self._travel((*spot, ez + OVER), label, None, speed=FAST, step=FAST_STEP)
+        if r is None:
+            r = yield from self._arm_to(w.ik((*spot, ez)), label, speed=FAST)  # type: ignore[attr-defined]
+        if r is None:
+            r = yield from self._gripper(False, label)  # type: ignore[attr-defined]
+        if r is not None:
+            return r
+        if w.held is not None:
+            return _fail(Reason.HAND_OCCUPIED,
+                         f"{oid} did not leave the gripper to free it for the {fixture} lid")
+        w.belief[oid] = w.place_of(oid)
+        x, y, _ = w.obj_pos(oid)
+        w.set_aside = (oid, fixture)
+        w.record("state", "set_aside", object=oid, fixture=fixture, x=round(x, 3), y=round(y, 3))
+        moved = yield from self._door_steps(fixture, want_open, freed=True)
+        if not moved.ok:
+            return moved
+        done = "opened" if want_open else "closed"
+        return _ok(f"{fixture} {done} ({oid} set down beside it to free the hand)",
+                   **moved.data, set_aside=oid)
+
+    def _floor_beside(self) -> tuple[float, float] | None:
+        """Free floor ``SET_ASIDE`` from the base's centre, to its left, right or back."""
+        w = self.world
+        for ang in (math.pi / 2, -math.pi / 2, math.pi):
+            px, py = w.x + SET_ASIDE * math.cos(w.theta + ang), w.y + SET_ASIDE * math.sin(w.theta + ang)
+            if not w.grid.collides(px, py, 0.1):
+                return (px, py)
+        return None
 
     def _unmoved(self, fixture: str, want_open: bool, what: str) -> ActionResult:
         """The door is not where the hand took it, read from its joint: a door that will not
@@ -227,7 +298,8 @@ class Doors:
         return (yield from self._arm_to(home, "retracting"))  # type: ignore[attr-defined]
 
     def _travel(self, goal: tuple[float, float, float], label: str, yaw: float | None,
-                strict: bool = True) -> Generator[str, None, ActionResult | None]:
+                strict: bool = True, speed: float = ARM_SPEED,
+                step: float = TRAVEL_STEP) -> Generator[str, None, ActionResult | None]:
         """The hand up, across, then down to ``goal`` in ``TRAVEL_STEP`` steps (clear of the
         container's walls, which the fingers collide with). ``strict``: a via point the arm
         cannot settle on fails the move; otherwise the next point is tried."""
@@ -236,7 +308,7 @@ class Doors:
         zc = max(z0, z1)
         pts: list[tuple[float, float, float]] = []
         for a, b in (((x0, y0, z0), (x0, y0, zc)), ((x0, y0, zc), (x1, y1, zc)), ((x1, y1, zc), goal)):
-            n = math.ceil(math.dist(a, b) / TRAVEL_STEP - 1e-9)
+            n = math.ceil(math.dist(a, b) / step - 1e-9)
             pts += [(a[0] + (b[0] - a[0]) * k / n, a[1] + (b[1] - a[1]) * k / n, a[2] + (b[2] - a[2]) * k / n)
                     for k in range(1, n + 1)]
         if strict:
@@ -244,7 +316,7 @@ class Doors:
             if (miss := math.dist(w.fk_of(q), goal)) > REACH_TOL:
                 return _fail(Reason.NOT_REACHABLE, f"{label}: {miss:.2f} m out of the arm's reach")
         for p in pts:
-            r = yield from self._arm_to(w.ik(p, yaw), label, timeout=STEP_TIMEOUT)  # type: ignore[attr-defined]
+            r = yield from self._arm_to(w.ik(p, yaw), label, timeout=STEP_TIMEOUT, speed=speed)  # type: ignore[attr-defined]
             if r is not None and (strict or r.reason is not Reason.NOT_REACHABLE):
                 return r
         return None

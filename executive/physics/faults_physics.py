@@ -57,16 +57,17 @@ class FaultState:
         if self.slip_at is not None and w.held is not None and w.odometer >= self.slip_at:
             self.slip_at = None
             self.slipping = w.held
-            g = w.obj_geom[w.held]
-            w.model.geom_friction[g][0] = SLIP_FRICTION
-            # MuJoCo mixes two geoms' friction by their maximum, so the pads' own friction would
-            # hold on; the higher priority makes the contact take the object's (now none)
-            w.model.geom_priority[g] = SLIP_PRIORITY
+            for g in w.obj_geoms[w.held]:
+                w.model.geom_friction[g][0] = SLIP_FRICTION
+                # MuJoCo mixes two geoms' friction by their maximum, so the pads' own friction
+                # would hold on; the higher priority makes the contact take the object's (none)
+                w.model.geom_priority[g] = SLIP_PRIORITY
             w.record("fault", "grasp_slip", object=w.held)
         if self.slipping is not None and w.held != self.slipping:
             oid, self.slipping = self.slipping, None
-            w.model.geom_friction[w.obj_geom[oid]][0] = w.model.geom_friction[w.obj_geom[oid]][0] or 1.2
-            w.model.geom_priority[w.obj_geom[oid]] = 0
+            for g in w.obj_geoms[oid]:
+                w.model.geom_friction[g][0] = w.model.geom_friction[g][0] or 1.2
+                w.model.geom_priority[g] = 0
             w.belief[oid] = None
             x, y, _ = w.obj_pos(oid)
             w.record("state", "dropped", object=oid, x=round(x, 3), y=round(y, 3))

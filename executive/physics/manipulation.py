@@ -15,21 +15,21 @@ import numpy as np
 
 from behaviours.ports import ActionResult
 from behaviours.reasons import Reason
-from executive.physics.doors import Doors
-from executive.physics.model import SHAPES, container_floor, half_height
-from executive.physics.robot_model import EE_OFFSET, FINGER_LEN, PALM
+from executive.physics.doors import ARM_SPEED, FAST, FAST_STEP, Doors
+from executive.physics.grasps import TIP, Grasps
+from executive.physics.model import container_floor, half_height
 from executive.sim.occupancy import rect_dist
 from executive.sim.scene import POURABLE_TYPES, RECEPTACLE_TYPES
 
 Step = Generator[str, None, ActionResult | None]
-ARM_SPEED = 0.5
 NEAR = 1.0
 REACH_TOL = 0.03
 #: Longest straight step of a hand path (one IK solve, one servo move).
 STEP = 0.08
 FLOOR = "floor"
-#: The grasp point sits this far above the fingertips.
-TIP = PALM + FINGER_LEN - EE_OFFSET
+#: A held object whose centre is this far (m) off the hand's axis (a dish pinched by its lip)
+#: is carried at a fixed jaw angle and set down with its centre, not the hand, on the spot.
+OFF_AXIS = 0.02
 
 
 def _fail(reason: Reason, message: str, **data: Any) -> ActionResult:
@@ -40,23 +40,24 @@ def _ok(message: str, **data: Any) -> ActionResult:
     return ActionResult(Reason.NONE, message, dict(data))
 
 
-class Manipulation(Doors):
+class Manipulation(Grasps, Doors):
     world: Any
     motion: Any
 
     # ------------------------------------------------------------ arm motion
-    def _arm_to(self, goal: np.ndarray, label: str, timeout: float = 6.0) -> Step:
+    def _arm_to(self, goal: np.ndarray, label: str, timeout: float = 6.0, speed: float = ARM_SPEED) -> Step:
         """Drive the joints to ``goal`` with capped joint velocities through ``command_arm``,
-        until the servos have settled there."""
+        until the servos have settled there. ``speed``: the fraction of the guard's (and the
+        robot's) joint velocity limit to use."""
         w = self.world
         lim = self.motion.current_limits()
-        cap = min(lim.joint_velocity, w.scene.robot.max_joint_velocity) * ARM_SPEED
+        cap = min(lim.joint_velocity, w.scene.robot.max_joint_velocity) * speed
         # a guard's slow joint limit (near a person) makes a long move take longer, not fail
         travel = float(np.max(np.abs(goal - w.q_ref)))
         t_end = w.t + max(timeout, 2.0 + 1.5 * travel / max(cap, 1e-3))
         while True:
             lim = self.motion.current_limits()
-            cap = min(lim.joint_velocity, w.scene.robot.max_joint_velocity) * ARM_SPEED
+            cap = min(lim.joint_velocity, w.scene.robot.max_joint_velocity) * speed
             err = goal - w.q_ref
             if float(np.max(np.abs(err))) < 1e-4 and float(np.max(np.abs(goal - w.q))) < 0.02:
                 if not self.motion.command_arm([0.0] * w.n_joints):
@@ -215,29 +216,6 @@ class Manipulation(Doors):
                 return (sx, sy, z)
         return (cx, cy, z)
 
-    def _jaw_yaw(self, oid: str) -> float | None:
-        """Map angle along which the jaws should close: across a box's narrow horizontal side."""
-        shape, size = SHAPES.get(self.world.scene.objects[oid].type, ("box", (0.03, 0.03, 0.03)))
-        r = self.world.data.xmat[self.world.obj_body[oid]].reshape(3, 3)
-        if shape == "cylinder" and abs(r[2, 2]) < 0.5:  # knocked over: close across its axis
-            return math.atan2(r[1, 2], r[0, 2]) + math.pi / 2
-        if shape != "box" or abs(size[0] - size[1]) < 1e-3:
-            return self._wall_yaw(oid)
-        long_axis = r[:, 0] if size[0] > size[1] else r[:, 1]
-        return math.atan2(long_axis[1], long_axis[0]) + math.pi / 2
-
-    def _wall_yaw(self, oid: str) -> float | None:
-        """A round or square object in a container: jaws (and the 15 cm palm, which lies along
-        them) parallel to the nearest wall, so the palm clears it on the way down (an apple 7 cm
-        from the fridge's side wall otherwise stops the hand on that wall's rim)."""
-        w = self.world
-        loc, rel = w.support_of(oid)
-        if rel != "in":
-            return None
-        x0, y0, x1, y1 = w.scene.fixtures[loc].rect
-        x, y, _ = w.obj_pos(oid)
-        return math.pi / 2 if min(x - x0, x1 - x) < min(y - y0, y1 - y) else 0.0
-
     # ---------------------------------------------------------------- pick
     def pick(self, entity: str, *, grasp: str = "top") -> Any:
         return self._start("pick", entity, self._pick(entity))  # type: ignore[attr-defined]
@@ -256,12 +234,19 @@ class Manipulation(Doors):
             return _fail(Reason.CONTAINER_CLOSED, f"{loc} is closed")
         if (r := (yield from self._close_in(entity))) is not None:
             return r
-        x, y, z = w.obj_pos(entity)
+        return (yield from self._grasp_here(entity, loc))
+
+    def _grasp_here(self, entity: str, loc: str, fast: bool = False) -> Generator[str, None, ActionResult]:
+        """The arm's part of a pick, from where the base stands: grasp, lift, fold. Also how a
+        place takes back what the open skill set down on free floor to free the hand
+        (``fast``: the arm is not folded; the place carries it on from the floor at speed)."""
+        w = self.world
+        grasp = self.grasp_for(entity)
+        if grasp is None:
+            return _fail(Reason.NOT_REACHABLE, f"{entity} is {self.width_of(entity):.2f} m wide, wider "
+                         "than the open jaws, and has no lip to pinch")
+        (x, y, gz), yaw = grasp.point, grasp.yaw
         hh = w.obj_half_height(entity)
-        # fingertips 8 mm over the support, or less under a thin object (a 12 mm phone leaves
-        # 4 mm of its side to the jaws at 8 mm, and they slid up over its top edge)
-        gz = max(z + hh - 0.035, z - hh + TIP + min(0.008, 0.5 * hh))
-        yaw = self._jaw_yaw(entity)
         if (r := (yield from self._gripper(False, "opening the gripper"))) is not None:
             return r
         over = self._clear_height(x, y, gz)
@@ -282,13 +267,16 @@ class Manipulation(Doors):
             yield from self._home()
             return _fail(Reason.GRASP_FAILED, f"the grasp on {entity} failed: the jaws closed empty")
         w.record("state", "grasped", object=entity)
+        if w.set_aside is not None and w.set_aside[0] == entity:
+            w.record("state", "taken_back", object=entity, fixture=w.set_aside[1])
+            w.set_aside = None
         if (r := self._hold()) is not None:  # type: ignore[attr-defined]
             self.motion.command_gripper(False)
             w.record("state", "released", object=entity, to=loc)
             return r
         if (r := (yield from self._descend(x, y, gz, over + 0.05, f"lifting {entity}", yaw))) is not None:
             return r
-        if (r := (yield from self._home())) is not None:
+        if not fast and (r := (yield from self._home())) is not None:
             return r
         if w.held != entity:
             w.belief[entity] = None
@@ -300,27 +288,66 @@ class Manipulation(Doors):
     def place(self, target: str, *, relation: str = "on") -> Any:
         return self._start("place", target, self._place(target, relation))  # type: ignore[attr-defined]
 
-    def _release_at(self, oid: str, sx: float, sy: float, support_z: float, label: str) -> Step:
+    def _release_at(self, oid: str, sx: float, sy: float, support_z: float, label: str,
+                    fast: bool = False) -> Step:
+        """Lower the held object onto (sx, sy) at ``support_z`` and let go. ``fast``: the hand
+        comes from the floor beside the base (a take-back, see ``_place``): it goes up and over
+        at ``doors.FAST`` speed in ``FAST_STEP`` steps first."""
         w = self.world
-        dz = w.obj_pos(oid)[2] - w.fk()[2]
+        (ox, oy, oz), (hx, hy, hz) = w.obj_pos(oid), w.fk()
+        dz = oz - hz
         ez = support_z + half_height(w.scene.objects[oid].type) + 0.015 - dz
+        yaw = None
+        if math.hypot(ox - hx, oy - hy) > OFF_AXIS:
+            # held off-centre (a lip pinch): keep the jaws' map angle, so the offset keeps its
+            # direction, and put the object's centre, not the hand, over the spot
+            yaw = self.jaw_map_yaw()
+            sx, sy = sx + hx - ox, sy + hy - oy
         over = self._clear_height(sx, sy, ez)
-        if (r := (yield from self._reach((sx, sy, over), f"moving over {label}"))) is not None:
+        if fast and (r := (yield from self._travel((sx, sy, over), f"moving over {label}", yaw,
+                                                   strict=False, speed=FAST, step=FAST_STEP))) is not None:
             return r
-        if (r := (yield from self._descend(sx, sy, over, ez, f"lowering onto {label}"))) is not None:
+        if (r := (yield from self._reach((sx, sy, over), f"moving over {label}", yaw))) is not None:
+            return r
+        if (r := (yield from self._descend(sx, sy, over, ez, f"lowering onto {label}", yaw))) is not None:
             return r
         if w.held != oid:
             return _fail(Reason.NOT_HOLDING, f"{oid} is no longer in the gripper")
         if (r := (yield from self._gripper(False, "opening the gripper"))) is not None:
             return r
-        if (r := (yield from self._descend(sx, sy, ez, over, "backing off"))) is not None:
+        if (r := (yield from self._descend(sx, sy, ez, over, "backing off", yaw))) is not None:
             return r
+        if fast:
+            home = self.world.fk_of(np.array(w.home_joints, dtype=float))
+            r = yield from self._travel(home, "retracting", None, strict=False, speed=FAST, step=FAST_STEP)
+            if r is not None:
+                return r
         return (yield from self._home())
 
     def _place(self, target: str, relation: str) -> Generator[str, None, ActionResult]:
         w = self.world
         yield f"preparing to place on {target}"
         oid = w.held
+        took_back = False
+        if oid is None and w.set_aside is not None and target == w.set_aside[1]:
+            # the open skill set what the hand held down beside this container to lift its lid:
+            # take it back from where the base still stands, then place it. The hand first goes
+            # straight up: a tree stops the open skill once the lid counts open, which leaves
+            # the open jaws round the lid's bar (going across from there pulled the lid shut)
+            hx, hy, hz = w.fk()
+            r = yield from self._arm_to(w.ik((hx, hy, hz + 0.08)), "lifting the hand clear", timeout=2.0)
+            if r is not None and r.reason is not Reason.NOT_REACHABLE:
+                return r
+            oid = w.set_aside[0]
+            ox, oy, oz = w.obj_pos(oid)
+            r = yield from self._travel((ox, oy, oz + 0.15), f"reaching for {oid}", None, strict=False,
+                                        speed=FAST, step=FAST_STEP)
+            if r is not None:
+                return r
+            took = yield from self._grasp_here(oid, w.support_of(oid)[0], fast=True)
+            if not took.ok:
+                return took
+            oid, took_back = w.held, True
         if oid is None:
             return _fail(Reason.NOT_HOLDING, "not holding anything")
         if target == FLOOR:
@@ -342,7 +369,7 @@ class Manipulation(Doors):
         if (r := (yield from self._close_in(target))) is not None:
             return r
         sx, sy, sz = self.free_spot(target)
-        if (r := (yield from self._release_at(oid, sx, sy, sz, target))) is not None:
+        if (r := (yield from self._release_at(oid, sx, sy, sz, target, fast=took_back))) is not None:
             return r
         yield from self._wait(0.3, "checking the placement")  # type: ignore[attr-defined]
         loc, got = w.support_of(oid)

@@ -69,7 +69,7 @@ SHAPES: dict[str, tuple[str, tuple[float, ...]]] = {
     "sponge": ("box", (0.04, 0.025, 0.02)),
     "knife": ("box", (0.1, 0.012, 0.01)),
     "spoon": ("box", (0.08, 0.012, 0.008)),
-    "plate": ("cylinder", (0.1, 0.01)),
+    "plate": ("cylinder", (0.1, 0.012)),  # a dish (RIMS): 2.4 cm tall at its lip
     "bowl": ("cylinder", (0.055, 0.03)),
     "banana": ("box", (0.08, 0.02, 0.02)),
     "book": ("box", (0.1, 0.05, 0.02)),
@@ -87,6 +87,15 @@ COLOURS: dict[str, tuple[float, float, float]] = {
     "silver": (0.7, 0.72, 0.75),
 }
 OBJECT_FRICTION = (1.2, 0.02, 0.002)
+#: Dishes: types whose body is a thin base disc with a raised lip round its edge (as a real
+#: plate has), lip half-thickness and the number of straight segments it is built of. A dish
+#: wider than the jaws is picked by pinching its lip (``executive.physics.grasps``); the lip is
+#: what the fingers close on, so it is part of the geometry, not a grasp annotation.
+RIMS: dict[str, tuple[float, int]] = {"plate": (0.003, 16)}
+#: Half-thickness of a dish's base disc.
+DISH_BASE = 0.002
+#: Contact time constant of a lip (s; two physics steps: as stiff as the integrator allows).
+LIP_SOLREF = 0.008
 
 
 def half_height(otype: str) -> float:
@@ -252,12 +261,46 @@ def _object(spec: Any, mj: Any, scene: Scene, oid: str, pos: tuple[float, float,
     gtype = {"box": mj.mjtGeom.mjGEOM_BOX, "cylinder": mj.mjtGeom.mjGEOM_CYLINDER,
              "sphere": mj.mjtGeom.mjGEOM_SPHERE}[shape]
     rgb = COLOURS.get(o.colour, (0.5, 0.5, 0.5))
+    mass = max(o.mass, 0.01)
+    if o.type in RIMS and shape == "cylinder":
+        _dish(body, mj, oid, size, rgb, mass, RIMS[o.type])
+        return
     g = body.add_geom(name=f"obj_{oid}", type=gtype, size=list(size) + [0.0] * (3 - len(size)),
                       rgba=[*rgb, 1.0], friction=list(OBJECT_FRICTION), condim=4)
-    g.mass = max(o.mass, 0.01)
+    g.mass = mass
     g.contype, g.conaffinity = OBJECT, STATIC | OBJECT | GRIPPER | DOOR
     if shape == "sphere":
         g.condim = 6  # rolling friction: a dropped apple rolls to a stop, not across the house
+
+
+def _dish(body: Any, mj: Any, oid: str, size: tuple[float, ...], rgb: tuple[float, float, float],
+          mass: float, rim: tuple[float, int]) -> None:
+    """A dish: a base disc (the geom ``obj_<id>``, what the detector counts) at the bottom of
+    the object's height and a lip of thin box segments (``obj_<id>_rim_<k>``) round its edge, up
+    to the object's full height. Same footprint, height and mass as the plain cylinder."""
+    radius, hh = size[0], size[1]
+    t, n = rim
+    bits = (OBJECT, STATIC | OBJECT | GRIPPER | DOOR)
+    base = body.add_geom(name=f"obj_{oid}", type=mj.mjtGeom.mjGEOM_CYLINDER,
+                         pos=[0.0, 0.0, -hh + DISH_BASE], size=[radius, DISH_BASE, 0.0],
+                         rgba=[*rgb, 1.0], friction=list(OBJECT_FRICTION), condim=4)
+    base.mass = 0.7 * mass
+    base.contype, base.conaffinity = bits
+    rc = radius - t  # the lip's mid-line
+    half_len = rc * math.tan(math.pi / n) + t  # segments meet at the corners
+    for k in range(n):
+        a = 2.0 * math.pi * k / n
+        g = body.add_geom(name=f"obj_{oid}_rim_{k}", type=mj.mjtGeom.mjGEOM_BOX,
+                          pos=[rc * math.cos(a), rc * math.sin(a), DISH_BASE],
+                          size=[t, half_len, hh - DISH_BASE], rgba=[*rgb, 1.0],
+                          friction=list(OBJECT_FRICTION), condim=4)
+        g.quat = [math.cos(a / 2), 0.0, 0.0, math.sin(a / 2)]
+        g.mass = 0.3 * mass / n
+        g.contype, g.conaffinity = bits
+        # a ceramic lip is stiff: MuJoCo's default contact (0.02 s time constant) let the
+        # pads sink through a 6 mm wall; the weight makes the mix take the lip's stiffness
+        g.solref = [LIP_SOLREF, 1.0]
+        g.solmix = 100.0
 
 
 def build_spec(scene: Scene, slots: dict[str, tuple[float, float, float]], grid: OccupancyGrid,

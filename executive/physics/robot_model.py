@@ -36,6 +36,9 @@ ARM_KP = (600.0, 2500.0, 1500.0, 300.0, 400.0, 150.0)
 BASE_JOINTS = ("base_x", "base_y", "base_yaw")
 FINGERS = ("finger_l", "finger_r")
 HEAD_CAMERA_TILT = 0.6
+#: The finger servos' stiffness (N/m) and force cap (N).
+FINGER_KP = 800.0
+FINGER_FORCE = 40.0
 #: Geom group of the arm's links: in the RGB frames, masked out of the detector's render.
 ARM_GROUP = 2
 
@@ -109,8 +112,8 @@ def add_robot(spec: Any, mj: Any, scene: Scene) -> None:
         a.set_to_position(kp=kp, kv=2.0 * math.sqrt(kp))
     for jn in FINGERS:
         a = spec.add_actuator(name=jn, target=jn, trntype=mj.mjtTrn.mjTRN_JOINT)
-        a.set_to_position(kp=800.0, kv=20.0)
+        a.set_to_position(kp=FINGER_KP, kv=20.0)
         a.forcelimited = True
-        a.forcerange = [-40.0, 40.0]
+        a.forcerange = [-FINGER_FORCE, FINGER_FORCE]
     for jn in ARM_JOINTS:
         spec.joint(jn).armature = 0.05

@@ -25,7 +25,7 @@ import numpy as np
 from behaviours.context import Event  # the one event type of the project
 from executive.physics import faults_physics
 from executive.physics.model import build_spec, container_floor, vertical_half_extent
-from executive.physics.robot_model import ARM_JOINTS, BASE_JOINTS, FINGER_OPEN, FINGERS, HOME
+from executive.physics.robot_model import ARM_JOINTS, BASE_JOINTS, FINGER_KP, FINGER_OPEN, FINGERS, HOME
 from executive.sim.dirt import DirtPatch, in_contact
 from executive.sim.faults import FaultConfig, FaultInjector
 from executive.sim.occupancy import Cell, OccupancyGrid
@@ -40,6 +40,11 @@ ARM_OWN_TORQUE = 20.0
 #: Finger closing speed (m/s, each finger): slow enough that a finger meets a thin object's side
 #: within one physics step (at 12 cm/s, 0.5 mm a step) rather than jumping onto its top.
 GRIPPER_CLOSE_SPEED = 0.12
+#: The least squeeze (N) of each closed finger. The servo's target is the closed position, so
+#: it squeezed with its stiffness times the finger's opening: 26 N on a 7 cm cup but 2.4 N on
+#: a plate's 6 mm lip. On anything thinner than 6 cm the target goes on past closed until the
+#: finger presses this hard (wider objects are squeezed as before).
+MIN_GRIP = 24.0
 #: The base's forward acceleration limit (m/s^2) when it speeds up; stops are not ramped.
 BASE_ACCEL = 4.0
 
@@ -124,7 +129,12 @@ class PhysicsWorld(WorldDirt, EntityRooms, WorldClock):
         self.ee_site = int(m.site("ee").id)
         self.obj_body = {oid: int(m.body(f"obj_{oid}").id) for oid in self.scene.objects}
         self.obj_geom = {oid: int(m.geom(f"obj_{oid}").id) for oid in self.scene.objects}
-        self.geom_obj = {g: oid for oid, g in self.obj_geom.items()}
+        body_obj = {b: oid for oid, b in self.obj_body.items()}
+        # every geom of an object's body (a dish's base and lip segments): what the fingers touch
+        self.geom_obj = {g: body_obj[int(m.geom_bodyid[g])] for g in range(m.ngeom)
+                         if int(m.geom_bodyid[g]) in body_obj}
+        self.obj_geoms = {oid: [g for g, o in self.geom_obj.items() if o == oid]
+                          for oid in self.scene.objects}
         self.obj_qpos = {oid: int(m.joint(f"obj_{oid}").qposadr[0]) for oid in self.scene.objects}
         self.fixture_geoms = {fid: int(m.geom(f"fx_{fid}").id) for fid in self.scene.fixtures}
         self.handle_geoms = {fid: int(m.geom(i.handle).id) for fid, i in self.doors.items()}
@@ -148,6 +158,9 @@ class PhysicsWorld(WorldDirt, EntityRooms, WorldClock):
         self._controllers: list[Any] = []
         self.odometer = 0.0
         self.held: str | None = None
+        #: (object, fixture): what the open skill set down beside a lidded container to lift its
+        #: lid with the freed hand; the place into that container takes it back first
+        self.set_aside: tuple[str, str] | None = None
         self.fixtures = {fid: FixtureState(on=f.on) for fid, f in self.scene.fixtures.items()}
         self.people: dict[str, dict[str, Any]] = {
             pid: {"x": p.pose[0], "y": p.pose[1], "dynamic": False} for pid, p in self.scene.people.items()
@@ -188,7 +201,9 @@ class PhysicsWorld(WorldDirt, EntityRooms, WorldClock):
                 # the jaws close at a finger speed, not in one servo jump: at the servo's own
                 # ~1.8 m/s a finger moved 7 mm a step and popped up over a 12 mm phone's side
                 # instead of pressing on it (the final squeeze is the same)
-                d.ctrl[a[jn]] = max(0.0, float(d.ctrl[a[jn]]) - GRIPPER_CLOSE_SPEED * self.model.opt.timestep)
+                q = float(d.qpos[self.finger_qpos[FINGERS.index(jn)]])
+                step = GRIPPER_CLOSE_SPEED * self.model.opt.timestep
+                d.ctrl[a[jn]] = max(min(0.0, q - MIN_GRIP / FINGER_KP), float(d.ctrl[a[jn]]) - step)
             else:
                 d.ctrl[a[jn]] = FINGER_OPEN
 

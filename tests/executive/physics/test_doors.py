@@ -167,3 +167,48 @@ def test_apple_out_of_the_fridge_opens_the_lid_by_hand_deterministically() -> No
         assert b.world.is_open("fridge"), b.world.door_q("fridge")
         runs.append(out.trace_sha256)
     assert runs[0] == runs[1]
+
+
+def _in_the_jaws(b, oid: str, width: float) -> None:
+    """Put ``oid`` across the closed jaws (their axis along its narrow side) and let them grip."""
+    import math
+
+    w = b.world
+    qa = w.obj_qpos[oid]
+    x, y, z = w.fk()
+    jaw = w.data.site_xmat[w.ee_site].reshape(3, 3)[:, 1]
+    half = (math.atan2(jaw[1], jaw[0]) + math.pi / 2) / 2
+    w.data.qpos[qa:qa + 7] = (x, y, z - 0.008, math.cos(half), 0.0, 0.0, math.sin(half))
+    w.data.qvel[w.model.joint(f"obj_{oid}").dofadr[0]:][:6] = 0.0
+    w.data.qpos[w.finger_qpos] = width / 2 + 0.001
+    for jn in ("finger_l", "finger_r"):
+        w.data.ctrl[w.act[jn]] = width / 2 + 0.001
+    mujoco.mj_forward(w.model, w.data)
+    w.cmd.gripper_closed = True
+    for _ in range(30):
+        w.step()
+        if w.held == oid:
+            break
+    assert w.held == oid
+
+
+def test_with_a_towel_held_a_lid_is_opened_by_setting_it_down_and_the_place_takes_it_back() -> None:
+    """A lid is lifted by gripping its bar: the towel goes on the free floor beside the base,
+    the freed hand lifts the lid (only through contact), and the place into the wardrobe picks
+    the towel back up from where the base still stands."""
+    b, ports = _at("wardrobe")
+    w = b.world
+    _in_the_jaws(b, "towel", 0.1)
+    action = ports.manipulation.open("wardrobe")
+    trace = _drive(w, action)
+    assert action.result.ok and w.is_open("wardrobe"), action.result
+    assert action.result.data["set_aside"] == "towel"
+    assert w.support_of("towel") == ("floor", None) and w.set_aside == ("towel", "wardrobe")
+    names = [(e.kind, e.name) for e in w.events]
+    assert names.index(("state", "set_aside")) < names.index(("state", "handle_gripped"))
+    _moved_only_in_contact(0.0, trace, 2e-3)
+    action = ports.manipulation.place("wardrobe", relation="in")
+    _drive(w, action)
+    assert action.result.ok, action.result
+    assert w.support_of("towel") == ("wardrobe", "in") and w.set_aside is None
+    assert ("state", "taken_back") in [(e.kind, e.name) for e in w.events]
