@@ -58,8 +58,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="VLA engine (default auto: the shipped reference policy on ONNX Runtime "
                           "CPU; none: scripted primitives only)")
     run.add_argument("--model", type=Path, help="VLA model file (default: the shipped reference)")
-    run.add_argument("--world", choices=("kinematic", "mujoco"), default="kinematic",
-                     help="kinematic (default: the fast 2D world) or mujoco (physics, rendered cameras)")
+    run.add_argument("--world", choices=("kinematic", "mujoco"), default="mujoco",
+                     help="mujoco (default: physics, rendered cameras) or kinematic (the fast 2D "
+                          "world: campaigns, training)")
     from executive import os_realtime
 
     os_realtime.add_arguments(run)

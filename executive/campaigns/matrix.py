@@ -71,8 +71,7 @@ class EpisodeSpec:
         parts += ["--seed", str(self.seed)]
         if self.faults:
             parts += ["--faults", self.faults]
-        if self.world != WORLDS[0]:
-            parts += ["--world", self.world]
+        parts += ["--world", self.world]  # always: a campaign's default world is not executive run's
         parts += ["--engine", self.engine, "--json"]
         return shlex.join(parts)
 

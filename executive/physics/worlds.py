@@ -23,8 +23,9 @@ def create_backend(world: str = "kinematic", *, seed: int = 0, faults: Any = "",
     """A fresh backend of the named world (``faults``: a mix string or a FaultConfig)."""
     if world == "mujoco":
         if importlib.util.find_spec("mujoco") is None:
-            raise WorldUnavailable("--world mujoco needs the physics extra (pip install -e '.[physics]'): "
-                                   "the mujoco package is not installed")
+            raise WorldUnavailable("--world mujoco (the default of executive run) needs the physics "
+                                   "extra (pip install -e '.[physics]'): the mujoco package is not "
+                                   "installed; --world kinematic runs the 2D world without it")
         from executive.physics.backend import MujocoBackend
 
         return MujocoBackend.create(seed=seed, faults=faults, dt=dt)

@@ -41,6 +41,7 @@ def test_matrix_ids_are_stable_and_name_what_the_episode_is():
     assert [e.id for e in a] == [e.id for e in b] and len({e.id for e in a}) == len(a) == 12
     e = a[0]
     assert e.command().startswith("executive run --plan ") and f"--seed {e.seed}" in e.command()
+    assert f"--world {e.world}" in e.command()  # executive run's default world is not a campaign's
 
 
 @pytest.mark.parametrize("text, msg", [

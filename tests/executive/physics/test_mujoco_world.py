@@ -43,15 +43,16 @@ def test_camera_frames_are_rendered(backend) -> None:
     assert img.std() > 1.0  # a real render, not a flat frame
 
 
-def _run(*args: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "executive.cli", "run", *args, "--world", "mujoco",
+def _run(*args: str, world: tuple[str, ...] = ("--world", "mujoco")) -> dict:
+    out = subprocess.run([sys.executable, "-m", "executive.cli", "run", *args, *world,
                           "--seed", "1", "--json", "--no-log"], cwd=ROOT, capture_output=True, text=True,
                          timeout=300)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def test_bring_red_cup_succeeds_deterministically_and_names_the_engine(backend) -> None:
-    a = _run("bring the red cup from the table to the sink")
+    """The README's command 1: MuJoCo is ``executive run``'s default world."""
+    a = _run("bring the red cup from the table to the sink", world=())
     b = _run("bring the red cup from the table to the sink")
     assert a["outcome"] == "succeeded", a
     assert a["trace_sha256"] == b["trace_sha256"]
