@@ -139,7 +139,7 @@ def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
             objects[-1] if objects else None)
         if owner is not None and (t in _POST_MODIFIERS or (
             t.endswith("ing") and chunk.verb_form(t) and t not in lx.VERB_BASE
-        )) and not (toks[i - 1] in {",", "and"} and chunk.is_noun(t)):  # ", bedding in the …"
+        )) and not (toks[i - 1] in {",", "and"} and _conjunct_noun(toks, i, e)):
             if toks[i - 1] == ",":
                 break  # ", readying it for the quest ahead": a clause about the task, not a thing
             pp = _match_prep(toks, i + 1, e)  # "the corner closest to the block"
@@ -169,6 +169,20 @@ def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
 
 
 _PLACING = frozenset({"place", "discard", "pour", "fill", "heat", "throw"})
+
+
+def _conjunct_noun(toks: list[str], i: int, e: int) -> bool:
+    """After "and" or a comma, does the -ing word at ``i`` open the next conjunct's noun phrase
+    (", bedding in the closet", "and sporting equipment in the rack", ", cleaning spray on
+    the shelf") rather than describe the noun before the conjunction? A reduced relative
+    ("the bowl containing food") follows its noun directly, so past a conjunction the -ing
+    word names a thing itself or modifies the content word after it. Otherwise (", readying it
+    for …", ", holding the cup") it is a participle clause."""
+    if chunk.names_thing(toks[i]):
+        return True
+    nxt = toks[i + 1] if i + 1 < e else ""
+    return nxt.isalpha() and nxt not in lx.FUNCTION_WORDS and nxt not in lx.DETERMINERS and (
+        chunk.is_noun(nxt))
 
 
 def _learned_goal(words: list[str], pp_at: list[int], cands: list[int]) -> int | None:

@@ -287,6 +287,8 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
     if duty is not None:
         return parse_clause(duty, 0, len(duty.t), previous)
     v = _verb_at(toks, s, e)
+    if v is None and previous is not None and _free_adjunct(toks, s, e):
+        return []
     if v is None:
         np, _j = parse_np(toks, s, e)
         if np is not None and previous is not None and previous.kind not in {
@@ -351,6 +353,20 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
 
 
 _SUBJECTS = frozenset({"it", "this", "that", "they", "he", "she", "these", "those"})
+
+
+def _free_adjunct(toks: list[str], s: int, e: int) -> bool:
+    """", readying it for the meal", ", making sure it stays upright": a clause led by the
+    -ing form of a verb with no skill of ours is a participle clause about the request before
+    it (its purpose, manner or result), never a thing to move with that request's verb. An
+    -ing noun ("bedding", "clothing") or an -ing word before a noun ("baking trays in the
+    oven") opens a gapped noun phrase instead."""
+    t = toks[s]
+    if not (t.endswith("ing") and chunk.verb_form(t)) or chunk.names_thing(t):
+        return False
+    nxt = toks[s + 1] if s + 1 < e else ""
+    return not (nxt.isalpha() and nxt not in lx.FUNCTION_WORDS and nxt not in lx.DETERMINERS
+                and chunk.is_noun(nxt))
 def _skip_particles(toks: list[str], i: int, e: int) -> int:
     """Past adverbial particles that are never prepositions ("tidy up the toys")."""
     while i < e and toks[i] in {"up", "down", "away", "back", "out"}:

@@ -1,0 +1,103 @@
+"""General mechanisms behind task steps (issue 15, lang-steps): each test uses sentences and
+objects of its own, not corpus lines, to show the rule rather than a fitted phrase."""
+
+from __future__ import annotations
+
+import pytest
+
+from executive.language import chunk, understand
+
+
+def steps(text: str) -> list[tuple]:
+    u = understand(text)
+    assert u.status == "ok", (text, u.status, u.question, u.reason)
+    return [(s["skill"], s["object"], s["target"]) for s in u.to_plan_json()["steps"]]
+
+
+# --- a material before a head is an attribute unless the compound names another kind ------
+
+
+@pytest.mark.parametrize("text, obj", [
+    ("put the paper cups on the tray", "cup"),            # WordNet: "a cup made of paper"
+    ("put the rubber boots by the door", "boot"),         # "a high boot made of rubber"
+    ("put the cotton socks in the drawer", "sock"),       # clothing is no trade category
+    ("put the rubber gloves under the sink", "glove"),
+    ("put the rubber band in the drawer", "rubber band"),  # a band used to hold things
+    ("put the paper clips in the drawer", "paper clip"),
+    ("put the paper products in the bin", "paper product"),  # a trade category
+    ("put the paper towels on the counter", "paper towel"),
+])
+def test_material_compounds(text, obj) -> None:
+    assert steps(text)[0] == ("pick", obj, None)
+
+
+def test_made_of_reads_the_gloss() -> None:
+    assert chunk.made_of("plastic", ("bag",)) and chunk.made_of("rubber", ("boot",))
+    assert not chunk.made_of("rubber", ("band",)) and not chunk.made_of("paper", ("clip",))
+    assert not chunk.made_of("kitchen", ("sink",))  # not a material
+    assert chunk.trade_category("products") and not chunk.trade_category("gloves")
+
+
+# --- a relational adjective classifies: it is part of the name -----------------------------
+
+
+@pytest.mark.parametrize("text, obj", [
+    ("put the medical supplies in the cabinet", "medical supplies"),
+    ("put the musical instruments on the shelf", "musical instrument"),
+    ("put the dental floss by the sink", "dental floss"),
+    ("put the dirty plates in the sink", "plate"),       # a qualitative adjective describes
+    ("put the heavy pans on the stove", "pan"),
+])
+def test_relational_adjectives_join_the_name(text, obj) -> None:
+    assert steps(text)[0] == ("pick", obj, None)
+
+
+# --- past a conjunction an -ing word opens the next conjunct, not a reduced relative --------
+
+
+def test_ing_word_after_and_opens_the_next_conjunct() -> None:
+    assert steps("put the forks in the drawer and baking trays in the oven") == [
+        ("pick", "fork", None), ("place", "fork", "drawer"),
+        ("pick", "baking tray", None), ("place", "baking tray", "oven")]
+    assert steps("put the pens in the cup, and sporting goods in the shed")[2:] == [
+        ("pick", "sporting goods", None), ("place", "sporting goods", "shed")]
+
+
+# --- possessives: a name's possessive names the kind; a thing's region names the thing -----
+
+
+def test_possessive_of_a_proper_name_is_part_of_the_name() -> None:
+    assert steps("put the Mirnov's puzzles on the shelf")[:2] == [
+        ("pick", "mirnov's puzzle", None), ("place", "mirnov's puzzle", "shelf")]
+    assert steps("hand me the Zorblax's widget")[0][1] == "zorblax's widget"
+
+
+@pytest.mark.parametrize("text, target", [
+    ("put the mug on the desk's corner", "desk"),
+    ("leave the keys at the counter's edge.", "counter"),
+    ("put the spoon on the tray's side, please", "tray"),
+])
+def test_possessive_region_names_its_owner(text, target) -> None:
+    assert steps(text)[-1][2] == target
+
+
+def test_possessive_owner_before_a_noun_stays_a_modifier() -> None:
+    assert steps("wipe the oven's door")[0][0] == "wipe"
+    assert "'s" not in " ".join(str(x) for s in steps("wipe the oven's door") for x in s)
+
+
+# --- a participle clause after a request is about that request, not a further thing --------
+
+
+@pytest.mark.parametrize("text, want", [
+    ("set the kettle on the stove, preparing it for tea",
+     [("pick", "kettle", None), ("place", "kettle", "stove")]),
+    ("put the plates in the sink, soaking them",
+     [("pick", "plate", None), ("place", "plate", "sink")]),
+    ("put towels in the closet, bedding on the bed",  # an -ing noun: a gapped conjunct
+     [("pick", "towel", None), ("place", "towel", "closet"),
+      ("pick", "bedding", None), ("place", "bedding", "bed")]),
+])
+def test_participle_clauses(text, want) -> None:
+    assert steps(text) == want
+
