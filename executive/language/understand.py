@@ -550,25 +550,36 @@ def _missing_argument(f: Frame) -> None:
 
 
 def _tell_targets_apart(steps: list[Any]) -> None:
-    """"DVDs in the small box, books in the large box": two receptacles of one head that the
-    operator told apart by size, material or look keep those words in their head, or the plan
-    would name one "box" twice. Colours stay attributes: a colour is what grounding matches
-    ("the red bowl"), and scenes of coloured blocks and bowls name them by colour alone.
-    Ungrounded plans only (grounded ones name entities)."""
-    phrases: dict[str, set[str]] = {}
+    """"DVDs in the small box, books in the large box": two receptacles of one kind (one head
+    noun) that the operator told apart by size, material or look keep those words in their
+    head, or the plan would name one "box" twice. Once the operator tells them apart by more
+    than colour ("the white laundry basket" and "the seagrass laundry basket", "the plastic
+    storage box" and "the black storage box"), the colour is one of the words that name each,
+    and it is kept too. Where colour is all that tells them apart, it stays an attribute: a
+    colour is what grounding matches ("the red bowl"), and scenes of coloured blocks and bowls
+    name them by colour alone. Ungrounded plans only (grounded ones name entities)."""
+    phrases: dict[str, set[str]] = {}  # head noun → the receptacles' phrases
+    heads: dict[str, set[str]] = {}  # head noun → their (compound) heads
     for st in steps:
         head = st.params.get("target_head")
         if st.target is not None and head:
-            phrases.setdefault(head, set()).add(str(st.target))
+            phrases.setdefault(last_word(head), set()).add(str(st.target))
+            heads.setdefault(last_word(head), set()).add(head)
+
+    def told(words: list[str]) -> list[str]:
+        return [w for w in words if w in lx.SIZES or w in lx.MATERIALS or appearance(w)]
+
     for st in steps:
         head = st.params.get("target_head")
-        if not head or len(phrases.get(head, ())) < 2 or not str(st.target).endswith(head):
+        if not head or len(phrases.get(last_word(head), ())) < 2 or not str(st.target).endswith(head):
             continue
+        kind = last_word(head)
         mods = str(st.target)[: -len(head)].split()
-        told = [w for w in mods if w in lx.SIZES or w in lx.MATERIALS
-                or appearance(w)]
-        if told:
-            st.params["target_head"] = " ".join([*told, head])  # type: ignore[index]
+        by_more = len(heads[kind]) > 1 or any(
+            told(p[: -len(h)].split()) for p in phrases[kind] for h in heads[kind] if p.endswith(h))
+        keep = [w for w in mods if w in told(mods) or (by_more and w in lx.COLOURS)]
+        if keep:
+            st.params["target_head"] = " ".join([*keep, head])  # type: ignore[index]
 
 
 def _bring_then_use(frames: list[Frame]) -> None:

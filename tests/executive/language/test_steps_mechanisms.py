@@ -101,3 +101,17 @@ def test_possessive_owner_before_a_noun_stays_a_modifier() -> None:
 def test_participle_clauses(text, want) -> None:
     assert steps(text) == want
 
+
+# --- receptacles of one kind told apart: colour is kept once more than colour tells them ---
+
+
+def test_receptacles_told_apart_by_more_than_colour_keep_their_colour() -> None:
+    got = steps("put the cups in the green crate and the plates in the wicker crate")
+    assert [s[2] for s in got if s[0] == "place"] == ["green crate", "wicker crate"]
+    got = steps("put the mugs in the grey hamper and the towels in the canvas laundry hamper")
+    assert [s[2] for s in got if s[0] == "place"] == ["grey hamper", "canvas laundry hamper"]
+
+
+def test_receptacles_told_apart_by_colour_alone_keep_it_an_attribute() -> None:
+    got = steps("put the red cube in the blue tray and the green cube in the pink tray")
+    assert [s[2] for s in got if s[0] == "place"] == ["tray", "tray"]
