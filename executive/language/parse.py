@@ -66,6 +66,8 @@ def _verb_at(toks: list[str], i: int, e: int) -> tuple[str, str, int, str] | Non
         vb = chunk.verb_base(toks[i])
         if chunk.mainly_verb(toks[i]) and chunk.put_verb(vb):
             return "unknown", vb, 1, ""
+        if _locatum_at(toks, i, e) is not None:
+            return "unknown", vb, 1, ""  # "oil the hinges", "salt the soup" (parse_clause)
         return None
     for phrase, kind in sorted(lx.PHRASAL_VERBS.items(), key=lambda kv: -len(kv[0])):
         if phrase[0] == base and tuple(toks[i + 1 : i + len(phrase)]) == phrase[1:] and (
@@ -76,6 +78,20 @@ def _verb_at(toks: list[str], i: int, e: int) -> tuple[str, str, int, str] | Non
     if kind is None:
         return "unknown", base, 1, ""
     return kind, base, 1, ""
+
+
+def _locatum_at(toks: list[str], i: int, e: int) -> str | None:
+    """The substance when the word at ``i`` is a locatum verb used as one ("water the plant",
+    "oil the hinges": :func:`chunk.locatum`) — its object follows: a determiner, a pronoun or a
+    plural noun that forms no compound with it ("water bottles in the fridge" is a list of
+    bottles)."""
+    vb = chunk.verb_base(toks[i])
+    stuff = chunk.locatum(vb)
+    nxt = toks[i + 1] if i + 1 < e else ""
+    if stuff is None or not (nxt in lx.DETERMINERS or nxt in {"it", "them"} or (
+            nxt.endswith("s") and chunk.is_noun(nxt) and not chunk.lexicalised((vb, nxt)))):
+        return None
+    return stuff
 
 
 def _duration(toks: list[str], i: int, e: int) -> tuple[float | None, int]:
@@ -308,6 +324,10 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
             frame.question = f"What should I do with the {np.phrase}?"
         return [frame]
     kind, base, n, particle = v
+    stuff = _locatum_at(toks, s, e) if kind == "unknown" and n == 1 else None
+    if stuff is not None:  # "water the plant": pour water on the plant
+        said = Tokens(["pour", stuff, "on", *toks[s + n : e]], ["pour", stuff, "on", *tk.raw[s + n : e]])
+        return parse_clause(said, 0, len(said.t), previous)
     if base == "leave" and (s + n >= e or (toks[s + n] in {"home", "now", "the"} and (
         s + n + 1 < e and toks[s + n + 1] in {"house", "room", "home"}
     ))):
@@ -413,8 +433,10 @@ def _obligation(tk: Tokens, s: int, e: int) -> Tokens | None:
         return None
     m = j + len(p)
     if m < e:
-        v = lx.VERB_BASE.get(toks[m])
-        if v is not None and lx.VERBS.get(v) and (toks[m] != v or v in {"put", "set", "shut"}):
+        v = lx.VERB_BASE.get(toks[m]) or (
+            chunk.verb_base(toks[m]) if chunk.locatum(chunk.verb_base(toks[m])) else None)
+        if v is not None and (lx.VERBS.get(v) or chunk.locatum(v)) and (
+                toks[m] != v or v in {"put", "set", "shut"}):
             idx = [m, *range(s, j), *range(m + 1, e)]  # a participle: "moved", "put", "shut"
             return Tokens([v if n == m else toks[n] for n in idx], [tk.raw[n] for n in idx])
         if toks[m] in _PLACE_PREPS:
@@ -536,15 +558,19 @@ def _purpose(tk: Tokens, s: int, e: int) -> list[Frame] | None:
     """
     toks = tk.t
     k = next((j for j in range(s + 1, e - 1) if toks[j] == "to" and (
-        (v := _verb_at(toks, j + 1, e)) is not None and v[0] != "unknown")), None)
+        (v := _verb_at(toks, j + 1, e)) is not None and (
+            v[0] != "unknown" or chunk.locatum(v[1]) is not None))), None)
     if k is None:
         return None
     from executive.language.tagger import load, spans  # lazy: the model loads on first need
 
     tags = load().tags(toks)
-    if not tags[k + 1].endswith("-V"):
+    # "use the jug to water the basil": "use" + one noun phrase + "to" + a verb is the means
+    # and the purpose whatever the tagger makes of the words
+    used = toks[s] in {"use", "using"} and parse_np(toks, s + 1, k)[1] == k and k > s + 1
+    if not tags[k + 1].endswith("-V") and not used:
         return None
-    ins = [(a, b) for slot, a, b in spans(tags[s:k]) if slot == "INS"]
+    ins = [(1, k - s)] if used else [(a, b) for slot, a, b in spans(tags[s:k]) if slot == "INS"]
     if not ins:  # the means is a task of its own: "go to the kitchen to get the cup"
         first, then = parse_clause(tk, s, k), parse_clause(tk, k + 1, e)
         if first and all(f.kind == "wipe" for f in first) and all(
@@ -561,8 +587,13 @@ def _purpose(tk: Tokens, s: int, e: int) -> list[Frame] | None:
     if len(frames) != 1 or frames[0].kind in {"unknown", "avoid"}:
         return None
     a, b = ins[0]
+    if toks[s + a] in {"use", "using"}:
+        a += 1  # the tagger's span may open on the verb of using
     np, _j = parse_np(toks, s + a, s + b)
-    if np is not None and frames[0].instrument is None:
+    stuff = chunk.locatum(_verb_at(toks, k + 1, e)[1])  # type: ignore[index]
+    if np is not None and stuff is not None and frames[0].kind == "pour":
+        frames[0].objects = [np]  # "use the kettle to water the flower": pour from the kettle
+    elif np is not None and frames[0].instrument is None:
         frames[0].instrument = np
     frames[0].source_words = " ".join(toks[s:e])
     return frames

@@ -115,3 +115,42 @@ def test_receptacles_told_apart_by_more_than_colour_keep_their_colour() -> None:
 def test_receptacles_told_apart_by_colour_alone_keep_it_an_attribute() -> None:
     got = steps("put the red cube in the blue tray and the green cube in the pink tray")
     assert [s[2] for s in got if s[0] == "place"] == ["tray", "tray"]
+
+
+# --- an infinitive of purpose is never a goal ------------------------------------------------
+
+
+@pytest.mark.parametrize("text, want", [
+    ("hand me the towel to dry my hands", [("pick", "towel", None), ("give", "towel", "person")]),
+    ("bring me the peeler to peel the carrots",
+     [("pick", "peeler", None), ("give", "peeler", "person")]),
+    ("move the cup to sink", [("pick", "cup", None), ("place", "cup", "sink")]),  # a goal noun
+    ("take the tray to the table", [("pick", "tray", None), ("place", "tray", "table")]),
+])
+def test_purpose_infinitive(text, want) -> None:
+    assert steps(text) == want
+
+
+# --- locatum verbs: "water the X" puts water on X (a pour) ------------------------------------
+
+
+@pytest.mark.parametrize("text, want", [
+    ("please water the ferns", [("pick", "water", None), ("pour", "water", "fern")]),
+    ("oil the squeaky hinges", [("pick", "oil", None), ("pour", "oil", "hinge")]),
+    ("use the jug to water the basil", [("pick", "jug", None), ("pour", "jug", "basil")]),
+    ("the orchid should be watered", [("pick", "water", None), ("pour", "water", "orchid")]),
+    ("put the mugs away, water bottles in the fridge",  # a list of bottles, no watering
+     None),
+])
+def test_locatum_verbs_pour_their_substance(text, want) -> None:
+    if want is None:
+        assert ("pour", "water", "bottle") not in steps(text) if understand(text).status == "ok" \
+            else understand(text).status != "refused"
+    else:
+        assert steps(text) == want
+
+
+def test_locatum_reads_the_main_sense() -> None:
+    assert chunk.locatum("water") == "water" and chunk.locatum("salt") == "salt"
+    assert chunk.locatum("dust") is None  # remove the dust from: the opposite
+    assert chunk.locatum("paint") is None  # main sense: make a painting
