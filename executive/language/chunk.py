@@ -456,6 +456,24 @@ def put_verb(verb: str) -> bool:
                for s in wn.synsets(verb, "v")[:4])  # type: ignore[attr-defined]
 
 
+_CLOSURE_GLOSS = re.compile(r"\bhinged\b|\bfor closing\b")
+
+
+@lru_cache(maxsize=4096)
+def closure(head: str) -> bool:
+    """Is ``head`` a hinged closure or a lid (WordNet: one of its two main senses is glossed
+    "hinged …" or "… for closing the opening": a lid, a toilet seat, a shutter)? Raising one
+    opens it, and closing the lid on a thing closes that thing."""
+    wn = _wn()
+    if wn is None or not head:
+        return False
+    for key in ("_".join(head.split()), last_word(head)):
+        senses = wn.synsets(key, "n")[:2]  # type: ignore[attr-defined]
+        if senses:
+            return any(_CLOSURE_GLOSS.search(x.definition()) for x in senses)
+    return False
+
+
 _LOCATUM_GLOSS = re.compile(r"^(?:supply|provide|cover|coat|add|apply|sprinkle|spray)\b")
 
 

@@ -10,6 +10,18 @@ from __future__ import annotations
 from executive.language import chunk
 from executive.language import lexicon as lx
 from executive.language.attach import _assign_pps, _dirt_only, _objects_and_pps, _settle
+from executive.language.constructions import (
+    _AUXILIARIES,
+    _PLACE_PREPS,
+    _closure_owner,
+    _free_adjunct,
+    _locatum_at,
+    _means,
+    _obligation,
+    _passive,
+    _raised_closure,
+    _resultative,
+)
 from executive.language.frames import Condition, Frame, NounPhrase
 from executive.language.phrases import (
     _LONG_UNITS,
@@ -78,20 +90,6 @@ def _verb_at(toks: list[str], i: int, e: int) -> tuple[str, str, int, str] | Non
     if kind is None:
         return "unknown", base, 1, ""
     return kind, base, 1, ""
-
-
-def _locatum_at(toks: list[str], i: int, e: int) -> str | None:
-    """The substance when the word at ``i`` is a locatum verb used as one ("water the plant",
-    "oil the hinges": :func:`chunk.locatum`) — its object follows: a determiner, a pronoun or a
-    plural noun that forms no compound with it ("water bottles in the fridge" is a list of
-    bottles)."""
-    vb = chunk.verb_base(toks[i])
-    stuff = chunk.locatum(vb)
-    nxt = toks[i + 1] if i + 1 < e else ""
-    if stuff is None or not (nxt in lx.DETERMINERS or nxt in {"it", "them"} or (
-            nxt.endswith("s") and chunk.is_noun(nxt) and not chunk.lexicalised((vb, nxt)))):
-        return None
-    return stuff
 
 
 def _duration(toks: list[str], i: int, e: int) -> tuple[float | None, int]:
@@ -293,7 +291,7 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
             if f.kind in {"open", "close"} and not f.objects and owner is not None:
                 f.objects, f.question = [owner], None
         return frames
-    result = _resultative(tk, s, e, text)
+    result = _resultative(tk, s, e, text) or _raised_closure(tk, s, e, text)
     if result is not None:
         return result
     purpose = _purpose(tk, s, e)
@@ -361,6 +359,7 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
                 _PREP_FIRST)):  # a thing to put follows ("lay down on the bed" has none)
         frame.kind = "place"  # "pack the cup in the box", "lay the book on the shelf"
     _objects_and_pps(tk, i, e, frame)
+    _closure_owner(frame)
     if frame.kind == "find" and len(frame.objects) == 1:
         sought = [np for c, np in frame.objects[0].pps if c == "for" and np.head and not np.person]
         if sought:  # "check the drawers for a knife": the knife is sought, the drawers searched
@@ -375,175 +374,11 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
 _SUBJECTS = frozenset({"it", "this", "that", "they", "he", "she", "these", "those"})
 
 
-def _free_adjunct(toks: list[str], s: int, e: int) -> bool:
-    """", readying it for the meal", ", making sure it stays upright": a clause led by the
-    -ing form of a verb with no skill of ours is a participle clause about the request before
-    it (its purpose, manner or result), never a thing to move with that request's verb. An
-    -ing noun ("bedding", "clothing") or an -ing word before a noun ("baking trays in the
-    oven") opens a gapped noun phrase instead."""
-    t = toks[s]
-    if not (t.endswith("ing") and chunk.verb_form(t)) or chunk.names_thing(t):
-        return False
-    nxt = toks[s + 1] if s + 1 < e else ""
-    return not (nxt.isalpha() and nxt not in lx.FUNCTION_WORDS and nxt not in lx.DETERMINERS
-                and chunk.is_noun(nxt))
 def _skip_particles(toks: list[str], i: int, e: int) -> int:
     """Past adverbial particles that are never prepositions ("tidy up the toys")."""
     while i < e and toks[i] in {"up", "down", "away", "back", "out"}:
         i += 1
     return i
-
-
-#: Prepositions of a placement's goal (a put verb with one of them asks for a place).
-_PLACE_PREPS = frozenset({"in", "into", "on", "onto", "inside"})
-_AUXILIARIES = frozenset({"should", "must", "will", "would", "might", "may", "could", "has",
-                          "have", "had", "was", "were", "is", "are", "seems", "looks"})
-#: Verbs that move a door, lid or drawer by force; "<verb> X open/shut" is open/close X.
-_FORCE_VERBS = frozenset({"push", "pull", "slide", "swing", "press", "flip", "lift", "nudge",
-                          "shove", "kick", "drag", "tug", "yank", "slam"})
-_RESULTS = {"open": "open", "shut": "close", "closed": "close", "close": "close"}
-#: Parts one grips to move the thing they belong to.
-_GRIPS = frozenset({"handle", "knob", "lever", "pull", "grip"})
-
-
-def _force_verb(tok: str) -> bool:
-    return (lx.VERB_BASE.get(tok) or tok) in _FORCE_VERBS or (
-        tok.endswith(("s", "ed", "ing")) and chunk.verb_base(tok) in _FORCE_VERBS)
-
-
-_DUTY = (("needs", "to", "be"), ("need", "to", "be"), ("should", "be"), ("must", "be"),
-         ("has", "to", "be"), ("have", "to", "be"), ("ought", "to", "be"))
-
-
-def _obligation(tk: Tokens, s: int, e: int) -> Tokens | None:
-    """"The remotes need to be moved onto the dresser", "the slices should be put on a plate",
-    "the toast needs to be on a plate": a thing's due state names the task. Read as the
-    imperative ("move the remotes onto the dresser"; a due place alone is "put … on …")."""
-    toks = tk.t
-    if s >= e or (toks[s] in lx.VERB_BASE and lx.VERBS.get(lx.VERB_BASE[toks[s]])):
-        return None
-    for j in range(s + 1, e - 2):
-        p = next((p for p in _DUTY if tuple(toks[j:j + len(p)]) == p), None)
-        if p is not None:
-            break
-    else:
-        return None
-    np, end = parse_np(toks, s, j)
-    if np is None or np.head is None or np.person or end != j:
-        return None
-    m = j + len(p)
-    if m < e:
-        v = lx.VERB_BASE.get(toks[m]) or (
-            chunk.verb_base(toks[m]) if chunk.locatum(chunk.verb_base(toks[m])) else None)
-        if v is not None and (lx.VERBS.get(v) or chunk.locatum(v)) and (
-                toks[m] != v or v in {"put", "set", "shut"}):
-            idx = [m, *range(s, j), *range(m + 1, e)]  # a participle: "moved", "put", "shut"
-            return Tokens([v if n == m else toks[n] for n in idx], [tk.raw[n] for n in idx])
-        if toks[m] in _PLACE_PREPS:
-            idx = [*range(s, j), *range(m, e)]
-            return Tokens(["put", *(toks[n] for n in idx)], ["put", *(tk.raw[n] for n in idx)])
-        return None
-    return None
-
-
-def _passive(tk: Tokens, k: int, e: int) -> Tokens | None:
-    """"I need the newspaper to be placed on the table" → tokens of "place the newspaper on
-    the table": the wished-for state names the task."""
-    toks = tk.t
-    for j in range(k + 1, e - 2):
-        if toks[j] == "to" and toks[j + 1] == "be" and (v := lx.VERB_BASE.get(toks[j + 2])):
-            if not lx.VERBS.get(v):
-                return None
-            idx = [j + 2, *range(k, j), *range(j + 3, e)]
-            return Tokens([v if n == j + 2 else toks[n] for n in idx], [tk.raw[n] for n in idx])
-    return None
-
-
-def _means(toks: list[str], s: int, e: int) -> tuple[int, NounPhrase | None] | None:
-    """"grip the top handle and pull the drawer open": gripping the handle is the means; the
-    task starts after "and". Returns that index and the handle's owner ("the fridge door
-    handle" → the fridge door), or None."""
-    if s >= e or toks[s] not in {"grab", "grip", "hold", "grasp", "take", "use", "seize"}:
-        return None
-    np, j = parse_np(toks, s + 1, e)
-    if np is None or chunk.last_word(np.head) not in _GRIPS or j + 1 >= e:
-        return None
-    if toks[j] == "to" and toks[s] == "use":  # "use the door handle to swing the door open"
-        return (j + 1, None) if _force_verb(toks[j + 1]) else None
-    if toks[j] not in {"and", ","}:
-        return None
-    j += 1
-    while j < e and toks[j] in {"and", ",", "then"}:
-        j += 1
-    if j >= e or not _force_verb(toks[j]):
-        return None
-    words = (np.head or "").split()
-    owner = NounPhrase(head=" ".join(words[:-1]), raw=" ".join(words[:-1])) if len(
-        words) > 1 else None
-    return j, owner
-
-
-def _slid(tk: Tokens, s: int, e: int, text: str) -> list[Frame] | None:
-    """"Pull the top drawer", "push the drawer": a drawer slides, so pulling it opens it and
-    pushing or pressing it shuts it (a door is pulled open too; pushed, it may go either way,
-    so a push on a door stays a push)."""
-    toks = tk.t
-    verb = chunk.verb_base(toks[s])
-    if verb not in {"pull", "push", "press", "tug", "yank", "shove"}:
-        return None
-    i = s + 1
-    while i < e and toks[i] in {"on", "at", "out", "in"}:
-        i += 1
-    np, j = parse_np(toks, i, e)
-    if np is None or np.head is None or (j < e and toks[j] not in {",", "."}):
-        return None
-    noun = chunk.last_word(np.head)
-    opens = verb in {"pull", "tug", "yank"}
-    if noun != "drawer" and not (opens and noun == "door"):
-        return None
-    return [Frame("open" if opens else "close", verb=verb, objects=[np], source_words=text)]
-
-
-def _resultative(tk: Tokens, s: int, e: int, text: str) -> list[Frame] | None:
-    """"slide the drawer open", "push the door shut", "push close the drawer", "press on the
-    drawer until it is closed", "flip the lid up to open": a force verb whose result is a
-    state is the open/close skill on what it moves (a handle's owner: "the door handle")."""
-    toks = tk.t
-    if s >= e or not _force_verb(toks[s]):
-        return None
-    i, end = s + 1, e
-    kind = None
-    if i < e and toks[i] in _RESULTS and i + 1 < e:  # "push close the topmost drawer"
-        kind, i = _RESULTS[toks[i]], i + 1
-    elif toks[e - 1] in _RESULTS:
-        kind, end = _RESULTS[toks[e - 1]], e - 1
-        if end - 1 > i and toks[end - 1] == "to":  # "… up to open"
-            end -= 1
-        for k in range(i, end):  # "until it is closed"
-            if toks[k] in {"until", "till"}:
-                end = k
-                break
-    if kind is None:  # "pull the lid to open the box": the purpose names what moves
-        k = next((k for k in range(i, e - 2) if toks[k] == "to" and toks[k + 1] in _RESULTS), None)
-        if k is None:
-            return _slid(tk, s, e, text)
-        kind, i, end = _RESULTS[toks[k + 1]], k + 2, e
-    while i < end and (toks[i] in _PARTICLES or toks[i] in {"on", "at"}):
-        i += 1
-    while end > i and toks[end - 1] in _PARTICLES:
-        end -= 1
-    frame = Frame(kind, verb=toks[s], source_words=text)
-    np, j = parse_np(toks, i, end) if i < end and toks[i] != "to" else (None, i)
-    if np is None or np.head is None:
-        if i < end and toks[i] != "to":
-            return None
-        frame.question = f"What should I {kind}?"  # "pull to open": the means names it
-        return [frame]
-    words = np.head.split()
-    if len(words) > 1 and words[-1] in _GRIPS:  # "the fridge door handle" → the fridge door
-        np.head = " ".join(words[:-1])
-    frame.objects = [np]
-    return [frame]
 
 
 def _purpose(tk: Tokens, s: int, e: int) -> list[Frame] | None:

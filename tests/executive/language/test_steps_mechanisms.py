@@ -154,3 +154,22 @@ def test_locatum_reads_the_main_sense() -> None:
     assert chunk.locatum("water") == "water" and chunk.locatum("salt") == "salt"
     assert chunk.locatum("dust") is None  # remove the dust from: the opposite
     assert chunk.locatum("paint") is None  # main sense: make a painting
+
+
+# --- hinged closures: raising one opens it; the lid on a thing closes the thing -------------
+
+
+@pytest.mark.parametrize("text, want", [
+    ("raise the window shutter", [("open", "window shutter", None)]),
+    ("lift up the piano lid", [("open", "piano lid", None)]),
+    ("lift the lid off the saucepan", [("pick", "lid", None)]),  # taken away, not opened
+    ("lift the bucket", [("pick", "bucket", None)]),              # no closure
+    ("shut the lid on the toolbox", [("close", "toolbox", None)]),
+])
+def test_hinged_closures(text, want) -> None:
+    assert steps(text) == want
+
+
+def test_closure_reads_the_gloss() -> None:
+    assert chunk.closure("lid") and chunk.closure("toilet seat") and chunk.closure("shutter")
+    assert not chunk.closure("cup") and not chunk.closure("seat")
