@@ -9,6 +9,8 @@ and return frames or rewritten tokens; they never call the clause parser back.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from executive.language import chunk
 from executive.language import lexicon as lx
 from executive.language.frames import Frame, NounPhrase
@@ -227,3 +229,21 @@ def _closure_owner(frame: Frame) -> None:
     if owner is not None and obj.head and chunk.closure(obj.head):
         frame.objects = [owner]
 
+
+def _stack_chain(frame: Frame) -> list[Frame]:
+    """"stack the blue bowl on the yellow bowl on the green block": under "stack" a chain of
+    "on" phrases is the stack itself, bottom last, so each thing named goes onto the one after
+    it, from the bottom up (the yellow bowl onto the block, then the blue bowl onto it). Any
+    other verb reads "on the table" after a goal as saying which goal ("the plate on the
+    table"). ``[frame]`` when there is no chain."""
+    goal = frame.target
+    if frame.kind != "place" or frame.verb != "stack" or goal is None or frame.prep != "on":
+        return [frame]
+    below = next((np for c, np in goal.pps if c == "on" and np.head and not np.person), None)
+    if below is None or goal.head is None or goal.anaphor is not None:
+        return [frame]
+    moved = replace(goal, pps=[p for p in goal.pps if p[1] is not below])
+    frame.target = moved
+    lower = Frame("place", verb=frame.verb, objects=[moved], target=below, prep="on",
+                  source_words=frame.source_words)
+    return [*_stack_chain(lower), frame]

@@ -21,6 +21,7 @@ from executive.language.constructions import (
     _passive,
     _raised_closure,
     _resultative,
+    _stack_chain,
 )
 from executive.language.frames import Condition, Frame, NounPhrase
 from executive.language.phrases import (
@@ -368,7 +369,7 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
     if gapped:
         return gapped
     _settle(frame, base)
-    return [frame]
+    return _stack_chain(frame)
 
 
 _SUBJECTS = frozenset({"it", "this", "that", "they", "he", "she", "these", "those"})

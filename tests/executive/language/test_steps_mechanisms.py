@@ -173,3 +173,17 @@ def test_hinged_closures(text, want) -> None:
 def test_closure_reads_the_gloss() -> None:
     assert chunk.closure("lid") and chunk.closure("toilet seat") and chunk.closure("shutter")
     assert not chunk.closure("cup") and not chunk.closure("seat")
+
+
+# --- "stack A on B on C": the chain is the stack, built from the bottom up -------------------
+
+
+def test_stack_chain_is_built_bottom_up() -> None:
+    assert steps("stack the cup on the saucer on the plate") == [
+        ("pick", "saucer", None), ("place", "saucer", "plate"),
+        ("pick", "cup", None), ("place", "cup", "saucer")]
+
+
+def test_a_goal_described_by_its_place_is_no_chain() -> None:
+    assert steps("put the mug on the tray on the counter") == [
+        ("pick", "mug", None), ("place", "mug", "tray")]
