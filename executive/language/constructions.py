@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from executive.language import chunk
+from executive.language import chunk, senses
 from executive.language import lexicon as lx
 from executive.language.frames import Frame, NounPhrase
 from executive.language.phrases import _PARTICLES, Tokens, parse_np
@@ -19,11 +19,11 @@ from executive.language.phrases import _PARTICLES, Tokens, parse_np
 
 def _locatum_at(toks: list[str], i: int, e: int) -> str | None:
     """The substance when the word at ``i`` is a locatum verb used as one ("water the plant",
-    "oil the hinges": :func:`chunk.locatum`) — its object follows: a determiner, a pronoun or a
+    "oil the hinges": :func:`senses.locatum`) — its object follows: a determiner, a pronoun or a
     plural noun that forms no compound with it ("water bottles in the fridge" is a list of
     bottles)."""
     vb = chunk.verb_base(toks[i])
-    stuff = chunk.locatum(vb)
+    stuff = senses.locatum(vb)
     nxt = toks[i + 1] if i + 1 < e else ""
     if stuff is None or not (nxt in lx.DETERMINERS or nxt in {"it", "them"} or (
             nxt.endswith("s") and chunk.is_noun(nxt) and not chunk.lexicalised((vb, nxt)))):
@@ -85,8 +85,8 @@ def _obligation(tk: Tokens, s: int, e: int) -> Tokens | None:
     m = j + len(p)
     if m < e:
         v = lx.VERB_BASE.get(toks[m]) or (
-            chunk.verb_base(toks[m]) if chunk.locatum(chunk.verb_base(toks[m])) else None)
-        if v is not None and (lx.VERBS.get(v) or chunk.locatum(v)) and (
+            chunk.verb_base(toks[m]) if senses.locatum(chunk.verb_base(toks[m])) else None)
+        if v is not None and (lx.VERBS.get(v) or senses.locatum(v)) and (
                 toks[m] != v or v in {"put", "set", "shut"}):
             idx = [m, *range(s, j), *range(m + 1, e)]  # a participle: "moved", "put", "shut"
             return Tokens([v if n == m else toks[n] for n in idx], [tk.raw[n] for n in idx])
@@ -203,7 +203,7 @@ _RAISE = frozenset({"raise", "lift"})
 
 def _raised_closure(tk: Tokens, s: int, e: int, text: str) -> list[Frame] | None:
     """"raise the toilet seat", "lift the lid": moving a hinged closure up opens it (a closure
-    by WordNet's gloss, :func:`chunk.closure`). Only when nothing but the closure follows: "lift
+    by WordNet's gloss, :func:`senses.closure`). Only when nothing but the closure follows: "lift
     the lid off the pot" takes the lid away, "lift the lid onto the shelf" moves it."""
     toks = tk.t
     if s >= e or chunk.verb_base(toks[s]) not in _RAISE:
@@ -214,19 +214,19 @@ def _raised_closure(tk: Tokens, s: int, e: int, text: str) -> list[Frame] | None
     np, j = parse_np(toks, i, e)
     while j < e and toks[j] in {"up", ",", ".", "!"}:
         j += 1
-    if np is None or np.head is None or j != e or not chunk.closure(np.head):
+    if np is None or np.head is None or j != e or not senses.closure(np.head):
         return None
     return [Frame("open", verb=toks[s], objects=[np], source_words=text)]
 
 
 def _closure_owner(frame: Frame) -> None:
-    """"close the lid on the box", "open the lid on the jar": a closure (:func:`chunk.closure`)
+    """"close the lid on the box", "open the lid on the jar": a closure (:func:`senses.closure`)
     on a thing is opened or closed with it, so the skill acts on that thing."""
     if frame.kind not in {"open", "close"} or len(frame.objects) != 1:
         return
     obj = frame.objects[0]
     owner = next((np for c, np in obj.pps if c == "on" and np.head and not np.person), None)
-    if owner is not None and obj.head and chunk.closure(obj.head):
+    if owner is not None and obj.head and senses.closure(obj.head):
         frame.objects = [owner]
 
 
@@ -247,3 +247,40 @@ def _stack_chain(frame: Frame) -> list[Frame]:
     lower = Frame("place", verb=frame.verb, objects=[moved], target=below, prep="on",
                   source_words=frame.source_words)
     return [*_stack_chain(lower), frame]
+
+
+#: Particles that may stand before the object they belong to ("take off the lid").
+_SHIFTING = frozenset({"off", "on", "out", "over"})
+
+
+def _shift_particle(tk: Tokens, i: int, e: int, base: str) -> Tokens | None:
+    """"take off the lid" → "take the lid off": English lets a particle stand before or after
+    its object (particle shift), so when the verb + particle is a WordNet multiword verb the
+    lexicon does not list, a particle straight after the verb with one noun phrase after it
+    to the clause end is read after the object. A fixture or room after it ("put on the
+    table") is a goal with the object left out, not a shifted particle."""
+    toks = tk.t
+    if i + 1 >= e or toks[i] not in _SHIFTING or (base, toks[i]) in lx.PHRASAL_VERBS or (
+            senses.multiword_verb(base, toks[i]) is None) or toks[i + 1] not in lx.DETERMINERS:
+        return None
+    np, j = parse_np(toks, i + 1, e)
+    while j < e and toks[j] in {",", ".", "!"}:
+        j += 1
+    if np is None or np.head is None or j != e or np.person or (
+            chunk.last_word(np.head) in lx.FIXTURE_NOUNS | lx.ROOM_NOUNS):
+        return None
+    idx = [*range(0, i), *range(i + 1, e), i]
+    return Tokens([toks[k] for k in idx], [tk.raw[k] for k in idx])
+
+
+def _unplaced_particle(frame: Frame, base: str) -> None:
+    """"put the candle out", "put the hat on": a verb of putting whose particle makes a
+    WordNet multiword verb with no sense of putting (put_out: extinguish, put_on: wear) and no
+    goal said is that other verb, which no skill does; one with a sense of removing
+    ("take the lid off") stays a pick."""
+    if frame.kind != "place" or frame.target is not None or not frame.particle or (
+            (base, frame.particle) in lx.PHRASAL_VERBS):
+        return
+    mw = senses.multiword_verb(base, frame.particle)
+    if mw is not None and not mw[0] and not mw[1]:
+        frame.kind, frame.verb = "unknown", f"{base} {frame.particle}"

@@ -541,7 +541,7 @@ def _base_forms() -> dict[str, str]:
     bases = set(VERBS) | {w for p in PHRASAL_VERBS for w in p[:1]}
     bases |= INFEASIBLE_VERBS | HARM_VERBS | DAMAGE_VERBS | FIRE_VERBS
     bases |= {"hide", "light", "block", "barricade", "obstruct", "mix", "spill", "splash"}
-    bases |= {"water"}  # a locatum verb: "water the plant" is a pour (chunk.locatum)
+    bases |= {"water"}  # a locatum verb: "water the plant" is a pour (senses.locatum)
     for b in sorted(bases):
         for f in sorted(_inflections(b)):
             table.setdefault(f, b)

@@ -7,7 +7,7 @@ and decide which phrase is the goal from the verb's frame kind.
 
 from __future__ import annotations
 
-from executive.language import chunk
+from executive.language import chunk, senses
 from executive.language import lexicon as lx
 from executive.language.attach import _assign_pps, _dirt_only, _objects_and_pps, _settle
 from executive.language.constructions import (
@@ -21,7 +21,9 @@ from executive.language.constructions import (
     _passive,
     _raised_closure,
     _resultative,
+    _shift_particle,
     _stack_chain,
+    _unplaced_particle,
 )
 from executive.language.frames import Condition, Frame, NounPhrase
 from executive.language.phrases import (
@@ -359,8 +361,12 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
             _skip_particles(toks, i, e) < e and toks[_skip_particles(toks, i, e)] not in (
                 _PREP_FIRST)):  # a thing to put follows ("lay down on the bed" has none)
         frame.kind = "place"  # "pack the cup in the box", "lay the book on the shelf"
+    shifted = _shift_particle(tk, i, e, base) if n == 1 else None
+    if shifted is not None:
+        tk, toks, e = shifted, shifted.t, len(shifted.t)  # same length: indices hold
     _objects_and_pps(tk, i, e, frame)
     _closure_owner(frame)
+    _unplaced_particle(frame, base)
     if frame.kind == "find" and len(frame.objects) == 1:
         sought = [np for c, np in frame.objects[0].pps if c == "for" and np.head and not np.person]
         if sought:  # "check the drawers for a knife": the knife is sought, the drawers searched
@@ -395,7 +401,7 @@ def _purpose(tk: Tokens, s: int, e: int) -> list[Frame] | None:
     toks = tk.t
     k = next((j for j in range(s + 1, e - 1) if toks[j] == "to" and (
         (v := _verb_at(toks, j + 1, e)) is not None and (
-            v[0] != "unknown" or chunk.locatum(v[1]) is not None))), None)
+            v[0] != "unknown" or senses.locatum(v[1]) is not None))), None)
     if k is None:
         return None
     from executive.language.tagger import load, spans  # lazy: the model loads on first need
@@ -426,7 +432,7 @@ def _purpose(tk: Tokens, s: int, e: int) -> list[Frame] | None:
     if toks[s + a] in {"use", "using"}:
         a += 1  # the tagger's span may open on the verb of using
     np, _j = parse_np(toks, s + a, s + b)
-    stuff = chunk.locatum(_verb_at(toks, k + 1, e)[1])  # type: ignore[index]
+    stuff = senses.locatum(_verb_at(toks, k + 1, e)[1])  # type: ignore[index]
     if np is not None and stuff is not None and frames[0].kind == "pour":
         frames[0].objects = [np]  # "use the kettle to water the flower": pour from the kettle
     elif np is not None and frames[0].instrument is None:

@@ -448,7 +448,8 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
         return Understanding("clarify", question=asking[0].question)
     if unknown:
         verb = unknown[0].verb
-        if verb in lx.INFEASIBLE_VERBS or verb in lx.VERB_BASE:
+        if verb in lx.INFEASIBLE_VERBS or verb in lx.VERB_BASE or (
+                (verb.split() or [""])[0] in lx.VERB_BASE):  # a multiword verb: "put out", "put on"
             why = f"I can't {verb}: I have no skill for that."
         elif not any(f.kind != "unknown" for f in actions):
             why = f"I don't understand '{unknown[0].source_words[:60]}'."

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from executive.language import chunk, understand
+from executive.language import chunk, senses, understand
 
 
 def steps(text: str) -> list[tuple]:
@@ -151,9 +151,9 @@ def test_locatum_verbs_pour_their_substance(text, want) -> None:
 
 
 def test_locatum_reads_the_main_sense() -> None:
-    assert chunk.locatum("water") == "water" and chunk.locatum("salt") == "salt"
-    assert chunk.locatum("dust") is None  # remove the dust from: the opposite
-    assert chunk.locatum("paint") is None  # main sense: make a painting
+    assert senses.locatum("water") == "water" and senses.locatum("salt") == "salt"
+    assert senses.locatum("dust") is None  # remove the dust from: the opposite
+    assert senses.locatum("paint") is None  # main sense: make a painting
 
 
 # --- hinged closures: raising one opens it; the lid on a thing closes the thing -------------
@@ -171,8 +171,8 @@ def test_hinged_closures(text, want) -> None:
 
 
 def test_closure_reads_the_gloss() -> None:
-    assert chunk.closure("lid") and chunk.closure("toilet seat") and chunk.closure("shutter")
-    assert not chunk.closure("cup") and not chunk.closure("seat")
+    assert senses.closure("lid") and senses.closure("toilet seat") and senses.closure("shutter")
+    assert not senses.closure("cup") and not senses.closure("seat")
 
 
 # --- "stack A on B on C": the chain is the stack, built from the bottom up -------------------
@@ -187,3 +187,28 @@ def test_stack_chain_is_built_bottom_up() -> None:
 def test_a_goal_described_by_its_place_is_no_chain() -> None:
     assert steps("put the mug on the tray on the counter") == [
         ("pick", "mug", None), ("place", "mug", "tray")]
+
+
+# --- multiword verbs: a particle may stand before its object; put_out / put_on do not put ---
+
+
+@pytest.mark.parametrize("text, want", [
+    ("take off the cap", [("pick", "cap", None)]),            # particle shift: = "take the cap off"
+    ("take the cap off", [("pick", "cap", None)]),
+])
+def test_particle_shift(text, want) -> None:
+    assert steps(text) == want
+
+
+@pytest.mark.parametrize("text", ["put out the campfire", "put the lantern out",
+                                  "put on the scarf", "put the gloves on"])
+def test_multiword_verbs_with_no_sense_of_putting_are_no_placement(text) -> None:
+    u = understand(text)
+    assert u.status == "infeasible" and "put " in (u.reason or ""), (text, u)
+
+
+def test_multiword_verb_reads_wordnet() -> None:
+    assert senses.multiword_verb("put", "out") == (False, False)
+    assert senses.multiword_verb("take", "off") == (False, True)
+    assert senses.multiword_verb("put", "up") is not None and senses.multiword_verb("put", "up")[0]
+    assert senses.multiword_verb("put", "sideways") is None
