@@ -9,7 +9,7 @@ from typing import Any, Literal
 from executive.language import airborne, capability, clarify, hazards
 from executive.language import knowledge as kn
 from executive.language import lexicon as lx
-from executive.language.chunk import appearance, last_word
+from executive.language.chunk import appearance, last_word, verb_form
 from executive.language.clauses import assign_roles, execution_order, split
 from executive.language.effector import drop_effector
 from executive.language.encoder import ModelError
@@ -289,14 +289,17 @@ def _drop_manner(tk: Tokens) -> Tokens:
                     "place", "throw", "discard", "give", "bring", "pour"} and not any(
                 a <= k < b for a, b in cut):
             cut.append((k, k + n + 1))
-    # "onto the dresser where the television is": a relative clause that only says which
-    # dresser (a thing and a stranded copula) is no second request
+    # "onto the dresser where the television is (kept)": a relative clause that only says
+    # which dresser (a thing and a stranded copula, or a copula and a participle) is no second
+    # request
     for k in range(1, len(t) - 2):
         if t[k] == "where" and t[k - 1].isalpha() and t[k - 1] not in lx.FUNCTION_WORDS:
             end = next((m for m in range(k + 1, len(t)) if t[m] in {",", ".", "!", ";", "?"}),
                        len(t))
-            if end - k >= 3 and t[end - 1] in {"is", "are", "was", "were"}:
-                cut.append((k, end))
+            last = end - 1 if t[end - 1] in {"is", "are", "was", "were"} else end - 2
+            if end - k >= 3 and last > k and t[last] in {"is", "are", "was", "were"} and (
+                    last == end - 1 or verb_form(t[end - 1])):
+                cut.append((k, end))  # "… where the juice is located": a participle of place
     if not cut:
         return tk
     keep = [i for i in range(len(t)) if not any(a <= i < b for a, b in cut)]
@@ -338,7 +341,8 @@ def _parse_answer(answer: str | None, vocab: Vocabulary) -> NounPhrase | None:
 
 def _understand(text: str, world: WorldModel | None, answer: str | None) -> Understanding:
     vocab = _vocabulary(world)
-    tk = _drop_manner(_named(drop_effector(_tokens(text, vocab))))  # "with the right arm": the robot's
+    # "with the right arm": the robot's own effector
+    tk = _drop_manner(_named(drop_effector(_tokens(text, vocab))))
     toks = tk.t
     if not any(t.isalnum() for t in toks):
         return Understanding("clarify", question=ASK_WHAT, reason="empty instruction")

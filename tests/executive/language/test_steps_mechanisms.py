@@ -212,3 +212,13 @@ def test_multiword_verb_reads_wordnet() -> None:
     assert senses.multiword_verb("take", "off") == (False, True)
     assert senses.multiword_verb("put", "up") is not None and senses.multiword_verb("put", "up")[0]
     assert senses.multiword_verb("put", "sideways") is None
+
+
+# --- a relative clause that only says which goal ("where the vase is kept") adds no step ----
+
+
+@pytest.mark.parametrize("text", ["put the mug on the table where the vase is kept",
+                                  "put the spoon in the drawer where the forks are stored."])
+def test_stranded_relative_with_a_participle_is_no_request(text) -> None:
+    got = steps(text)
+    assert len(got) == 2 and got[0][0] == "pick" and got[1][0] == "place", got
