@@ -284,3 +284,42 @@ def _unplaced_particle(frame: Frame, base: str) -> None:
     mw = senses.multiword_verb(base, frame.particle)
     if mw is not None and not mw[0] and not mw[1]:
         frame.kind, frame.verb = "unknown", f"{base} {frame.particle}"
+
+
+#: Verbs of contact that end a motion at a thing ("until it touches the plate").
+_CONTACT = frozenset({"touch", "reach", "hit", "meet", "contact"})
+_COPULAS = frozenset({"is", "are", "sits", "rests", "lies", "stands"})
+
+
+def telic_until(tk: Tokens) -> Tokens:
+    """"push the block until it is sitting on top of the target", "slide the cup until it
+    touches the plate": an "until" clause about the moved thing ("it"/"they") that says where
+    it ends up (a copula or posture and a place, or a verb of contact and a thing) is the
+    motion's goal, not a second task: read as "push the block to the target". Only after a
+    verb the robot moves things with (push, slide, move …)."""
+    t = tk.t
+    for k in range(2, len(t) - 3):
+        if t[k] not in {"until", "till"} or t[k + 1] not in {"it", "they"}:
+            continue
+        start = max((m + 1 for m in range(k) if t[m] in {".", "!", ";", ","}), default=0)
+        if not any(lx.VERBS.get(lx.VERB_BASE.get(w) or chunk.verb_base(w)) in {"push", "place"}
+                   for w in t[start:k]):
+            continue
+        j = k + 2
+        if t[j] in _COPULAS:
+            j += 1
+            if j < len(t) and chunk.verb_form(t[j]) and t[j].endswith("ing"):
+                j += 1  # "is sitting on …"
+            m = next((p for p in lx.PREPOSITIONS if tuple(t[j:j + len(p)]) == p), None)
+            if m is None:
+                return tk
+            j += len(m)
+        elif chunk.verb_base(t[j]) in _CONTACT:
+            j += 1
+        else:
+            return tk
+        np, end = parse_np(t, j, len(t))
+        if np is None or np.head is None or (end < len(t) and t[end] not in {",", ".", "!"}):
+            return tk
+        return Tokens([*t[:k], "to", *t[j:]], [*tk.raw[:k], "to", *tk.raw[j:]])
+    return tk

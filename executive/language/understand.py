@@ -11,6 +11,7 @@ from executive.language import knowledge as kn
 from executive.language import lexicon as lx
 from executive.language.chunk import appearance, last_word, verb_form
 from executive.language.clauses import assign_roles, execution_order, split
+from executive.language.constructions import telic_until
 from executive.language.effector import drop_effector
 from executive.language.encoder import ModelError
 from executive.language.expand import Expander, Need, head_of
@@ -341,8 +342,8 @@ def _parse_answer(answer: str | None, vocab: Vocabulary) -> NounPhrase | None:
 
 def _understand(text: str, world: WorldModel | None, answer: str | None) -> Understanding:
     vocab = _vocabulary(world)
-    # "with the right arm": the robot's own effector
-    tk = _drop_manner(_named(drop_effector(_tokens(text, vocab))))
+    # "with the right arm": the robot's own effector; "until it touches X": the goal
+    tk = telic_until(_drop_manner(_named(drop_effector(_tokens(text, vocab)))))
     toks = tk.t
     if not any(t.isalnum() for t in toks):
         return Understanding("clarify", question=ASK_WHAT, reason="empty instruction")

@@ -222,3 +222,21 @@ def test_multiword_verb_reads_wordnet() -> None:
 def test_stranded_relative_with_a_participle_is_no_request(text) -> None:
     got = steps(text)
     assert len(got) == 2 and got[0][0] == "pick" and got[1][0] == "place", got
+
+
+# --- "until it is at / touches X" after a motion names the motion's goal ----------------------
+
+
+@pytest.mark.parametrize("text, want", [
+    ("nudge the puck until it touches the wall", [("push", "puck", "wall")]),
+    ("please slide the tile until it is resting against the border",
+     [("push", "tile", "border")]),
+    ("push the crate until it reaches the ramp", [("push", "crate", "ramp")]),
+])
+def test_until_clause_is_the_goal(text, want) -> None:
+    assert steps(text) == want
+
+
+def test_until_clause_about_something_else_is_left_alone() -> None:
+    u = understand("wait until it is on the table")
+    assert u.status != "ok" or all(s["skill"] == "wait" for s in u.to_plan_json()["steps"])
