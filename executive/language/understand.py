@@ -34,9 +34,14 @@ _REMARK_STARTS = [p.split() for p in ("i am", "we are", "it is", "that is", "thi
                                       "i think", "i have", "we have", "there is", "i was",
                                       "oh no", "oh well", "you are", "he is", "she is")]
 # statements about a thing ("It should have expired."): the reason for a request, not one
-_REMARK_STARTS += [[s, a] for s in ("it", "this", "that", "they", "these", "those")
+_REMARK_STARTS += [[s, a] for s in ("it", "this", "that", "they", "these", "those", "there")
                    for a in ("should", "must", "will", "would", "might", "may", "could", "has",
                              "have", "had", "was", "were", "is", "are", "seems", "looks")]
+
+
+# a yes/no question about the scene ("Is that a knife on the counter?"): the auxiliary comes
+# first, which no request does (polite "can you …" / "would you …" are requests, kept)
+_QUESTION_STARTS = [[a] for a in ("is", "are", "was", "were", "does", "did", "has")]
 
 
 @dataclass
@@ -444,7 +449,8 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
 
     # remarks ("I'm thirsty, bring me the milk") are not requests when a request follows
     remarks = [f for f in actions if f.kind == "unknown" and not f.question
-               and f.source_words.split()[:2] in _REMARK_STARTS]
+               and (f.source_words.split()[:2] in _REMARK_STARTS
+                    or f.source_words.split()[:1] in _QUESTION_STARTS)]
     if remarks and len(remarks) < len(actions):
         actions = [f for f in actions if f not in remarks]
     unknown = [f for f in actions if f.kind == "unknown"]

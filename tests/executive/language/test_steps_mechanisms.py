@@ -240,3 +240,15 @@ def test_until_clause_is_the_goal(text, want) -> None:
 def test_until_clause_about_something_else_is_left_alone() -> None:
     u = understand("wait until it is on the table")
     assert u.status != "ok" or all(s["skill"] == "wait" for s in u.to_plan_json()["steps"])
+
+
+# --- a yes/no question or an existential remark beside a request adds no step -----------------
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Was the towel on the rack? bring me the towel.",
+     [("pick", "towel", None), ("give", "towel", "person")]),
+    ("there could be a ladle in the sink. find the ladle", [("find", "ladle", None)]),
+])
+def test_questions_and_existential_remarks_beside_a_request(text, want) -> None:
+    assert steps(text) == want
