@@ -146,6 +146,8 @@ class Vocabulary:
         if hit is not None:
             return hit
         out = tok if _real_word(tok) else self._lookup(tok)
+        if out == tok and knowledge.available() and not _real_word(tok):
+            out = _doubled_letter(tok)
         if len(self._cache) < 50_000:
             self._cache[tok] = out
         return out
@@ -187,6 +189,16 @@ def _real_word(tok: str) -> bool:
 
 
 _WARNED: list[bool] = []
+
+
+def _doubled_letter(tok: str) -> str:
+    """"esspresso" → "espresso", "tabble" → "table": a word no dictionary knows that becomes
+    exactly one WordNet word when one doubled letter is written once is that word (a key
+    pressed twice, the commonest typo the vocabulary corrector misses for words outside its
+    list). Otherwise the token as written: a name stays a name."""
+    found = {tok[:k] + tok[k + 1 :] for k in range(len(tok) - 1) if tok[k] == tok[k + 1]}
+    words = sorted(w for w in found if knowledge.is_word(w))
+    return words[0] if len(words) == 1 else tok
 
 
 def plural(word: str) -> str:

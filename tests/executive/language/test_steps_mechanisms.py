@@ -252,3 +252,15 @@ def test_until_clause_about_something_else_is_left_alone() -> None:
 ])
 def test_questions_and_existential_remarks_beside_a_request(text, want) -> None:
     assert steps(text) == want
+
+
+# --- a doubled letter typed twice is corrected toward WordNet; names stay as written ----------
+
+
+@pytest.mark.parametrize("text, want", [
+    ("go to the cappuccino machinne", [("navigate", None, "cappuccino machine")]),
+    ("grab the scisssors", [("pick", "scissors", None)]),
+    ("bring me the zorbaxx", [("pick", "zorbaxx", None), ("give", "zorbaxx", "person")]),
+])
+def test_doubled_letter_typos(text, want) -> None:
+    assert steps(text) == want
