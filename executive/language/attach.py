@@ -109,6 +109,8 @@ def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
             i += 1
             continue
         pp = _match_prep(toks, i, e)
+        if pp is not None and pp[0] == "to" and _purpose_infinitive(toks, i + 1, e):
+            break  # "bring me the knife to cut the bread": why, never where
         if pp is not None:
             raw, canon, n = pp
             j = _skip_adverbs(toks, i + n, e)
@@ -139,7 +141,7 @@ def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
             objects[-1] if objects else None)
         if owner is not None and (t in _POST_MODIFIERS or (
             t.endswith("ing") and chunk.verb_form(t) and t not in lx.VERB_BASE
-        )) and not (toks[i - 1] in {",", "and"} and chunk.is_noun(t)):  # ", bedding in the …"
+        )) and not (toks[i - 1] in {",", "and"} and _conjunct_noun(toks, i, e)):
             if toks[i - 1] == ",":
                 break  # ", readying it for the quest ahead": a clause about the task, not a thing
             pp = _match_prep(toks, i + 1, e)  # "the corner closest to the block"
@@ -169,6 +171,40 @@ def _objects_and_pps(tk: Tokens, i: int, e: int, frame: Frame) -> None:
 
 
 _PLACING = frozenset({"place", "discard", "pour", "fill", "heat", "throw"})
+
+
+#: Words after a purpose infinitive's verb that show it takes an object ("to cut the bread").
+_OBJECT_START = frozenset({"it", "them", "this", "that", "these", "those", "some", "up",
+                           "down", "off", "out"})
+
+
+def _purpose_infinitive(toks: list[str], j: int, e: int) -> bool:
+    """Is "to" before ``j`` the infinitive marker of a purpose clause ("to cut the bread", "to
+    dry") rather than the preposition of a goal ("to the sink", "to sink")? An infinitive
+    clause is never a goal: the word after "to" is a verb (one we know, or mainly a verb by
+    WordNet's counts) and an object follows it, or it ends the clause and is no noun."""
+    if j >= e or not toks[j].isalpha() or toks[j] in lx.DETERMINERS:
+        return False
+    if toks[j] not in lx.VERB_BASE and not chunk.mainly_verb(toks[j]):
+        return False
+    nxt = toks[j + 1] if j + 1 < e else None
+    if nxt is None or nxt in {",", ".", "!", ";"}:
+        return not chunk.is_noun(toks[j])
+    return nxt in lx.DETERMINERS or nxt in _OBJECT_START
+
+
+def _conjunct_noun(toks: list[str], i: int, e: int) -> bool:
+    """After "and" or a comma, does the -ing word at ``i`` open the next conjunct's noun phrase
+    (", bedding in the closet", "and sporting equipment in the rack", ", cleaning spray on
+    the shelf") rather than describe the noun before the conjunction? A reduced relative
+    ("the bowl containing food") follows its noun directly, so past a conjunction the -ing
+    word names a thing itself or modifies the content word after it. Otherwise (", readying it
+    for …", ", holding the cup") it is a participle clause."""
+    if chunk.names_thing(toks[i]):
+        return True
+    nxt = toks[i + 1] if i + 1 < e else ""
+    return nxt.isalpha() and nxt not in lx.FUNCTION_WORDS and nxt not in lx.DETERMINERS and (
+        chunk.is_noun(nxt))
 
 
 def _learned_goal(words: list[str], pp_at: list[int], cands: list[int]) -> int | None:

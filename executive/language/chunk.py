@@ -32,6 +32,7 @@ Everything is cached and deterministic.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from executive.language import knowledge as kn
@@ -169,6 +170,29 @@ def _participle(word: str) -> bool:
     return not wn.synsets(word, "n") and wn.morphy(word, "v") is not None  # type: ignore[attr-defined]
 
 
+_MADE_OF_GLOSS = re.compile(r"\bmade (?:of|from)\b")
+
+
+@lru_cache(maxsize=4096)
+def made_of(material: str, name: tuple[str, ...]) -> bool:
+    """Does WordNet list "<material> <name>" only as the thing made of the material?
+
+    Why: "plastic bag" ("a bag made of thin plastic material"), "paper cup", "rubber boot"
+    are WordNet nouns, but their glosses say they are a bag, a cup, a boot made of something:
+    the compound is compositional, and the material is an attribute of the head exactly as in
+    "rubber gloves" or "wooden blocks", which WordNet does not list. Compounds whose gloss
+    names another kind ("rubber band": a band of rubber used to hold things; "paper clip")
+    keep their name. Material words (``lexicon.MATERIALS``) only.
+    """
+    wn = _wn()
+    if wn is None or material not in lx.MATERIALS or len(name) != 1:
+        return False
+    head = name[0]
+    return any(s.lexname() == "noun.artifact" and _MADE_OF_GLOSS.search(s.definition())
+               and re.search(rf"\b{re.escape(head[:4])}", s.definition())
+               for s in wn.synsets(f"{material}_{head}", "n"))  # type: ignore[attr-defined]
+
+
 @lru_cache(maxsize=8192)
 def _plural_lemma(words: tuple[str, ...]) -> bool:
     """A compound WordNet lists in the plural as written ("canned goods"): a name, even
@@ -197,18 +221,23 @@ def compound_start(words: list[str] | tuple[str, ...], head: str) -> int:
             name[:0] = [words[k - 2], w]  # "the L-shaped block": the shape is what it is
             k -= 2
             continue
+        if w.endswith("'s") and w[:-2].isalpha():
+            name.insert(0, w)  # "Rubik's cube": a name's possessive (normalise keeps only those)
+            k -= 1
+            continue
         if not w.isalpha():
             break
         if k >= 2 and words[k - 2] == "non":
             break  # "non-food items" are items that are not food: a negated property
-        joins = (lexicalised((w, *name)) and not _participle(w) and w not in _NEVER) or (
+        joins = (lexicalised((w, *name)) and not _participle(w) and w not in _NEVER
+                 and not made_of(w, tuple(name))) or (
             curated_compound((w, *name))) or (
             w in POSITION_WORDS and w not in {"front", "rear"}) or noun_modifier(w) or (
             _plural_lemma((w, *name))) or (
             w in lx.ROOM_NOUNS and len(name) == 1 and head not in lx.FIXTURE_NOUNS
             and head not in lx.ROOM_NOUNS) or (
             len(name) == 1 and purpose_gerund(w) and artifact(head)) or (
-            len(name) == 1 and w in lx.MATERIALS and trade_category(head))
+            len(name) == 1 and w in lx.MATERIALS and trade_category(head)) or relational(w)
         if not joins:
             break
         name.insert(0, w)
@@ -251,6 +280,26 @@ def purpose_gerund(word: str) -> bool:
 
 
 @lru_cache(maxsize=8192)
+def relational(word: str) -> bool:
+    """Is ``word`` a relational adjective (WordNet adj.pert, "pertaining to" a noun: "sporting"
+    → sport, "medical" → medicine, "musical" → music) in one of its two main senses?
+
+    Why: a relational adjective classifies, it does not describe: "sporting equipment",
+    "medical supplies", "musical instruments" are kinds of things (they cannot be graded or
+    predicated: not "very medical", not "the supplies are medical"), so the adjective is part
+    of the name, as a noun modifier is ("sports equipment"). Colour, size and material words
+    stay attributes whatever WordNet files them under.
+    """
+    wn = _wn()
+    if wn is None or not word.isalpha() or word in lx.COLOURS or word in lx.SIZES or (
+            word in lx.MATERIALS or word in _NEVER or word in POSITION_WORDS):
+        return False
+    senses = [s for s in wn.synsets(word, "a") + wn.synsets(word, "s")  # type: ignore[attr-defined]
+              if any(lem.name().lower() == word for lem in s.lemmas())]
+    return any(s.lexname() == "adj.pert" for s in senses[:2])
+
+
+@lru_cache(maxsize=8192)
 def artifact(word: str) -> bool:
     """Is the main WordNet sense of the noun ``word`` a made thing (noun.artifact)?"""
     wn = _wn()
@@ -265,14 +314,19 @@ _TRADE = frozenset({"merchandise.n.01", "commodity.n.01", "ware.n.01"})
 
 @lru_cache(maxsize=4096)
 def trade_category(word: str) -> bool:
-    """Is ``word`` a trade category ("products", "goods", "ware": WordNet merchandise or
-    commodity)? A material in front of it names a kind of goods ("paper products" are
-    napkins and towels, not any product that is made of paper), so it joins the name."""
+    """Is ``word`` a trade category ("products", "ware": WordNet merchandise or commodity, or
+    a kind directly under one)? A material in front of it names a kind of goods ("paper
+    products" are napkins and towels, not any product that is made of paper), so it joins
+    the name.
+
+    Only the category itself or its direct kinds: everything sold is somewhere below
+    commodity (a glove is handwear, clothing, consumer goods, a commodity), and there the
+    material only says what the thing is made of ("rubber gloves" are gloves)."""
     wn = _wn()
     if wn is None or not word.isalpha():
         return False
     for s in wn.synsets(word, "n")[:2]:  # type: ignore[attr-defined]
-        if s.name() in _TRADE or {h.name() for h in s.closure(lambda x: x.hypernyms())} & _TRADE:
+        if s.name() in _TRADE or {h.name() for h in s.hypernyms()} & _TRADE:
             return True
     return False
 

@@ -123,7 +123,7 @@ INFEASIBLE_VERBS: frozenset[str] = frozenset(
     [
         "fly", "climb", "cook", "bake", "fry", "boil", "grill", "roast", "swim", "jump", "dance", "sing",
         "cut", "chop", "slice", "peel", "dice", "fold", "iron", "sew", "knit", "paint", "draw", "write",
-        "read", "eat", "drink", "feed", "water", "vacuum", "sweep", "repair", "fix", "build", "assemble",
+        "read", "eat", "drink", "feed", "vacuum", "sweep", "repair", "fix", "build", "assemble",
         "lock", "unlock", "charge", "plug", "unplug", "call", "text", "email", "order", "buy", "sell",
         "play", "sleep", "laugh", "cry", "run", "follow", "teleport", "make", "brew", "mix", "stir",
         "blend", "tie", "untie", "dig", "plant", "mow", "shower", "bathe", "dress", "undress",
@@ -541,6 +541,7 @@ def _base_forms() -> dict[str, str]:
     bases = set(VERBS) | {w for p in PHRASAL_VERBS for w in p[:1]}
     bases |= INFEASIBLE_VERBS | HARM_VERBS | DAMAGE_VERBS | FIRE_VERBS
     bases |= {"hide", "light", "block", "barricade", "obstruct", "mix", "spill", "splash"}
+    bases |= {"water"}  # a locatum verb: "water the plant" is a pour (senses.locatum)
     for b in sorted(bases):
         for f in sorted(_inflections(b)):
             table.setdefault(f, b)

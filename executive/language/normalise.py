@@ -65,11 +65,43 @@ def tokenize_pairs(text: str) -> list[tuple[str, str]]:
             owner = tok[:-2]
             if owner in lx.PERSON_WORDS or owner in lx.ANIMAL_WORDS:
                 continue  # "the dog's bowl" → "the bowl": the owner does not ground
+            if raw[0].isupper() and not raw[1:-2].isupper() and not knowledge.is_word(owner):
+                out.append((tok, raw))  # "Rubik's cube": a proper name's possessive names the kind
+                continue
             out.append((owner, raw[:-2]))
+            out.append(("'s", "'s"))  # read by _possessive_regions, then dropped
         elif " " in tok:
             out.extend((w, w) for w in tok.split())
         else:
             out.append((tok.replace("'", ""), raw if raw.lower() == tok else tok))
+    return _possessive_regions(out)
+
+
+#: Nouns for a region of a thing ("the cooktop's surface" is somewhere on the cooktop).
+REGIONS = frozenset({"middle", "center", "centre", "edge", "side", "end", "corner", "surface",
+                     "top", "bottom", "back", "interior", "inside", "rim", "half"})
+
+
+def _possessive_regions(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """"the cooktop's surface", "the table's edge": a thing's region said with the possessive
+    is the same phrase as "the surface of the cooktop", which names the cooktop (where on it is
+    the skill's to choose), so it is read in that order; any other possessive's owner stays a
+    modifier of the noun after it ("the stove's knob" → "stove knob")."""
+    out: list[tuple[str, str]] = []
+    k = 0
+    while k < len(pairs):
+        if pairs[k][0] != "'s":
+            out.append(pairs[k])
+            k += 1
+            continue
+        after = pairs[k + 2][0] if k + 2 < len(pairs) else "."
+        if out and k + 1 < len(pairs) and pairs[k + 1][0] in REGIONS and (
+                not after.isalpha() or after in lx.FUNCTION_WORDS):  # not "the stove's back burner"
+            owner = out.pop()
+            out.extend([pairs[k + 1], ("of", "of"), owner])
+            k += 2
+            continue
+        k += 1
     return out
 
 
@@ -114,6 +146,8 @@ class Vocabulary:
         if hit is not None:
             return hit
         out = tok if _real_word(tok) else self._lookup(tok)
+        if out == tok and knowledge.available() and not _real_word(tok):
+            out = _doubled_letter(tok)
         if len(self._cache) < 50_000:
             self._cache[tok] = out
         return out
@@ -155,6 +189,16 @@ def _real_word(tok: str) -> bool:
 
 
 _WARNED: list[bool] = []
+
+
+def _doubled_letter(tok: str) -> str:
+    """"esspresso" → "espresso", "tabble" → "table": a word no dictionary knows that becomes
+    exactly one WordNet word when one doubled letter is written once is that word (a key
+    pressed twice, the commonest typo the vocabulary corrector misses for words outside its
+    list). Otherwise the token as written: a name stays a name."""
+    found = {tok[:k] + tok[k + 1 :] for k in range(len(tok) - 1) if tok[k] == tok[k + 1]}
+    words = sorted(w for w in found if knowledge.is_word(w))
+    return words[0] if len(words) == 1 else tok
 
 
 def plural(word: str) -> str:

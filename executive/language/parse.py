@@ -7,9 +7,24 @@ and decide which phrase is the goal from the verb's frame kind.
 
 from __future__ import annotations
 
-from executive.language import chunk
+from executive.language import chunk, senses
 from executive.language import lexicon as lx
 from executive.language.attach import _assign_pps, _dirt_only, _objects_and_pps, _settle
+from executive.language.constructions import (
+    _AUXILIARIES,
+    _PLACE_PREPS,
+    _closure_owner,
+    _free_adjunct,
+    _locatum_at,
+    _means,
+    _obligation,
+    _passive,
+    _raised_closure,
+    _resultative,
+    _shift_particle,
+    _stack_chain,
+    _unplaced_particle,
+)
 from executive.language.frames import Condition, Frame, NounPhrase
 from executive.language.phrases import (
     _LONG_UNITS,
@@ -66,6 +81,8 @@ def _verb_at(toks: list[str], i: int, e: int) -> tuple[str, str, int, str] | Non
         vb = chunk.verb_base(toks[i])
         if chunk.mainly_verb(toks[i]) and chunk.put_verb(vb):
             return "unknown", vb, 1, ""
+        if _locatum_at(toks, i, e) is not None:
+            return "unknown", vb, 1, ""  # "oil the hinges", "salt the soup" (parse_clause)
         return None
     for phrase, kind in sorted(lx.PHRASAL_VERBS.items(), key=lambda kv: -len(kv[0])):
         if phrase[0] == base and tuple(toks[i + 1 : i + len(phrase)]) == phrase[1:] and (
@@ -277,7 +294,7 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
             if f.kind in {"open", "close"} and not f.objects and owner is not None:
                 f.objects, f.question = [owner], None
         return frames
-    result = _resultative(tk, s, e, text)
+    result = _resultative(tk, s, e, text) or _raised_closure(tk, s, e, text)
     if result is not None:
         return result
     purpose = _purpose(tk, s, e)
@@ -287,6 +304,8 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
     if duty is not None:
         return parse_clause(duty, 0, len(duty.t), previous)
     v = _verb_at(toks, s, e)
+    if v is None and previous is not None and _free_adjunct(toks, s, e):
+        return []
     if v is None:
         np, _j = parse_np(toks, s, e)
         if np is not None and previous is not None and previous.kind not in {
@@ -306,6 +325,10 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
             frame.question = f"What should I do with the {np.phrase}?"
         return [frame]
     kind, base, n, particle = v
+    stuff = _locatum_at(toks, s, e) if kind == "unknown" and n == 1 else None
+    if stuff is not None:  # "water the plant": pour water on the plant
+        said = Tokens(["pour", stuff, "on", *toks[s + n : e]], ["pour", stuff, "on", *tk.raw[s + n : e]])
+        return parse_clause(said, 0, len(said.t), previous)
     if base == "leave" and (s + n >= e or (toks[s + n] in {"home", "now", "the"} and (
         s + n + 1 < e and toks[s + n + 1] in {"house", "room", "home"}
     ))):
@@ -338,7 +361,12 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
             _skip_particles(toks, i, e) < e and toks[_skip_particles(toks, i, e)] not in (
                 _PREP_FIRST)):  # a thing to put follows ("lay down on the bed" has none)
         frame.kind = "place"  # "pack the cup in the box", "lay the book on the shelf"
+    shifted = _shift_particle(tk, i, e, base) if n == 1 else None
+    if shifted is not None:
+        tk, toks, e = shifted, shifted.t, len(shifted.t)  # same length: indices hold
     _objects_and_pps(tk, i, e, frame)
+    _closure_owner(frame)
+    _unplaced_particle(frame, base)
     if frame.kind == "find" and len(frame.objects) == 1:
         sought = [np for c, np in frame.objects[0].pps if c == "for" and np.head and not np.person]
         if sought:  # "check the drawers for a knife": the knife is sought, the drawers searched
@@ -347,165 +375,17 @@ def parse_clause(tk: Tokens, s: int, e: int, previous: Frame | None = None) -> l
     if gapped:
         return gapped
     _settle(frame, base)
-    return [frame]
+    return _stack_chain(frame)
 
 
 _SUBJECTS = frozenset({"it", "this", "that", "they", "he", "she", "these", "those"})
+
+
 def _skip_particles(toks: list[str], i: int, e: int) -> int:
     """Past adverbial particles that are never prepositions ("tidy up the toys")."""
     while i < e and toks[i] in {"up", "down", "away", "back", "out"}:
         i += 1
     return i
-
-
-#: Prepositions of a placement's goal (a put verb with one of them asks for a place).
-_PLACE_PREPS = frozenset({"in", "into", "on", "onto", "inside"})
-_AUXILIARIES = frozenset({"should", "must", "will", "would", "might", "may", "could", "has",
-                          "have", "had", "was", "were", "is", "are", "seems", "looks"})
-#: Verbs that move a door, lid or drawer by force; "<verb> X open/shut" is open/close X.
-_FORCE_VERBS = frozenset({"push", "pull", "slide", "swing", "press", "flip", "lift", "nudge",
-                          "shove", "kick", "drag", "tug", "yank", "slam"})
-_RESULTS = {"open": "open", "shut": "close", "closed": "close", "close": "close"}
-#: Parts one grips to move the thing they belong to.
-_GRIPS = frozenset({"handle", "knob", "lever", "pull", "grip"})
-
-
-def _force_verb(tok: str) -> bool:
-    return (lx.VERB_BASE.get(tok) or tok) in _FORCE_VERBS or (
-        tok.endswith(("s", "ed", "ing")) and chunk.verb_base(tok) in _FORCE_VERBS)
-
-
-_DUTY = (("needs", "to", "be"), ("need", "to", "be"), ("should", "be"), ("must", "be"),
-         ("has", "to", "be"), ("have", "to", "be"), ("ought", "to", "be"))
-
-
-def _obligation(tk: Tokens, s: int, e: int) -> Tokens | None:
-    """"The remotes need to be moved onto the dresser", "the slices should be put on a plate",
-    "the toast needs to be on a plate": a thing's due state names the task. Read as the
-    imperative ("move the remotes onto the dresser"; a due place alone is "put … on …")."""
-    toks = tk.t
-    if s >= e or (toks[s] in lx.VERB_BASE and lx.VERBS.get(lx.VERB_BASE[toks[s]])):
-        return None
-    for j in range(s + 1, e - 2):
-        p = next((p for p in _DUTY if tuple(toks[j:j + len(p)]) == p), None)
-        if p is not None:
-            break
-    else:
-        return None
-    np, end = parse_np(toks, s, j)
-    if np is None or np.head is None or np.person or end != j:
-        return None
-    m = j + len(p)
-    if m < e:
-        v = lx.VERB_BASE.get(toks[m])
-        if v is not None and lx.VERBS.get(v) and (toks[m] != v or v in {"put", "set", "shut"}):
-            idx = [m, *range(s, j), *range(m + 1, e)]  # a participle: "moved", "put", "shut"
-            return Tokens([v if n == m else toks[n] for n in idx], [tk.raw[n] for n in idx])
-        if toks[m] in _PLACE_PREPS:
-            idx = [*range(s, j), *range(m, e)]
-            return Tokens(["put", *(toks[n] for n in idx)], ["put", *(tk.raw[n] for n in idx)])
-        return None
-    return None
-
-
-def _passive(tk: Tokens, k: int, e: int) -> Tokens | None:
-    """"I need the newspaper to be placed on the table" → tokens of "place the newspaper on
-    the table": the wished-for state names the task."""
-    toks = tk.t
-    for j in range(k + 1, e - 2):
-        if toks[j] == "to" and toks[j + 1] == "be" and (v := lx.VERB_BASE.get(toks[j + 2])):
-            if not lx.VERBS.get(v):
-                return None
-            idx = [j + 2, *range(k, j), *range(j + 3, e)]
-            return Tokens([v if n == j + 2 else toks[n] for n in idx], [tk.raw[n] for n in idx])
-    return None
-
-
-def _means(toks: list[str], s: int, e: int) -> tuple[int, NounPhrase | None] | None:
-    """"grip the top handle and pull the drawer open": gripping the handle is the means; the
-    task starts after "and". Returns that index and the handle's owner ("the fridge door
-    handle" → the fridge door), or None."""
-    if s >= e or toks[s] not in {"grab", "grip", "hold", "grasp", "take", "use", "seize"}:
-        return None
-    np, j = parse_np(toks, s + 1, e)
-    if np is None or chunk.last_word(np.head) not in _GRIPS or j + 1 >= e:
-        return None
-    if toks[j] == "to" and toks[s] == "use":  # "use the door handle to swing the door open"
-        return (j + 1, None) if _force_verb(toks[j + 1]) else None
-    if toks[j] not in {"and", ","}:
-        return None
-    j += 1
-    while j < e and toks[j] in {"and", ",", "then"}:
-        j += 1
-    if j >= e or not _force_verb(toks[j]):
-        return None
-    words = (np.head or "").split()
-    owner = NounPhrase(head=" ".join(words[:-1]), raw=" ".join(words[:-1])) if len(
-        words) > 1 else None
-    return j, owner
-
-
-def _slid(tk: Tokens, s: int, e: int, text: str) -> list[Frame] | None:
-    """"Pull the top drawer", "push the drawer": a drawer slides, so pulling it opens it and
-    pushing or pressing it shuts it (a door is pulled open too; pushed, it may go either way,
-    so a push on a door stays a push)."""
-    toks = tk.t
-    verb = chunk.verb_base(toks[s])
-    if verb not in {"pull", "push", "press", "tug", "yank", "shove"}:
-        return None
-    i = s + 1
-    while i < e and toks[i] in {"on", "at", "out", "in"}:
-        i += 1
-    np, j = parse_np(toks, i, e)
-    if np is None or np.head is None or (j < e and toks[j] not in {",", "."}):
-        return None
-    noun = chunk.last_word(np.head)
-    opens = verb in {"pull", "tug", "yank"}
-    if noun != "drawer" and not (opens and noun == "door"):
-        return None
-    return [Frame("open" if opens else "close", verb=verb, objects=[np], source_words=text)]
-
-
-def _resultative(tk: Tokens, s: int, e: int, text: str) -> list[Frame] | None:
-    """"slide the drawer open", "push the door shut", "push close the drawer", "press on the
-    drawer until it is closed", "flip the lid up to open": a force verb whose result is a
-    state is the open/close skill on what it moves (a handle's owner: "the door handle")."""
-    toks = tk.t
-    if s >= e or not _force_verb(toks[s]):
-        return None
-    i, end = s + 1, e
-    kind = None
-    if i < e and toks[i] in _RESULTS and i + 1 < e:  # "push close the topmost drawer"
-        kind, i = _RESULTS[toks[i]], i + 1
-    elif toks[e - 1] in _RESULTS:
-        kind, end = _RESULTS[toks[e - 1]], e - 1
-        if end - 1 > i and toks[end - 1] == "to":  # "… up to open"
-            end -= 1
-        for k in range(i, end):  # "until it is closed"
-            if toks[k] in {"until", "till"}:
-                end = k
-                break
-    if kind is None:  # "pull the lid to open the box": the purpose names what moves
-        k = next((k for k in range(i, e - 2) if toks[k] == "to" and toks[k + 1] in _RESULTS), None)
-        if k is None:
-            return _slid(tk, s, e, text)
-        kind, i, end = _RESULTS[toks[k + 1]], k + 2, e
-    while i < end and (toks[i] in _PARTICLES or toks[i] in {"on", "at"}):
-        i += 1
-    while end > i and toks[end - 1] in _PARTICLES:
-        end -= 1
-    frame = Frame(kind, verb=toks[s], source_words=text)
-    np, j = parse_np(toks, i, end) if i < end and toks[i] != "to" else (None, i)
-    if np is None or np.head is None:
-        if i < end and toks[i] != "to":
-            return None
-        frame.question = f"What should I {kind}?"  # "pull to open": the means names it
-        return [frame]
-    words = np.head.split()
-    if len(words) > 1 and words[-1] in _GRIPS:  # "the fridge door handle" → the fridge door
-        np.head = " ".join(words[:-1])
-    frame.objects = [np]
-    return [frame]
 
 
 def _purpose(tk: Tokens, s: int, e: int) -> list[Frame] | None:
@@ -520,15 +400,19 @@ def _purpose(tk: Tokens, s: int, e: int) -> list[Frame] | None:
     """
     toks = tk.t
     k = next((j for j in range(s + 1, e - 1) if toks[j] == "to" and (
-        (v := _verb_at(toks, j + 1, e)) is not None and v[0] != "unknown")), None)
+        (v := _verb_at(toks, j + 1, e)) is not None and (
+            v[0] != "unknown" or senses.locatum(v[1]) is not None))), None)
     if k is None:
         return None
     from executive.language.tagger import load, spans  # lazy: the model loads on first need
 
     tags = load().tags(toks)
-    if not tags[k + 1].endswith("-V"):
+    # "use the jug to water the basil": "use" + one noun phrase + "to" + a verb is the means
+    # and the purpose whatever the tagger makes of the words
+    used = toks[s] in {"use", "using"} and parse_np(toks, s + 1, k)[1] == k and k > s + 1
+    if not tags[k + 1].endswith("-V") and not used:
         return None
-    ins = [(a, b) for slot, a, b in spans(tags[s:k]) if slot == "INS"]
+    ins = [(1, k - s)] if used else [(a, b) for slot, a, b in spans(tags[s:k]) if slot == "INS"]
     if not ins:  # the means is a task of its own: "go to the kitchen to get the cup"
         first, then = parse_clause(tk, s, k), parse_clause(tk, k + 1, e)
         if first and all(f.kind == "wipe" for f in first) and all(
@@ -545,8 +429,13 @@ def _purpose(tk: Tokens, s: int, e: int) -> list[Frame] | None:
     if len(frames) != 1 or frames[0].kind in {"unknown", "avoid"}:
         return None
     a, b = ins[0]
+    if toks[s + a] in {"use", "using"}:
+        a += 1  # the tagger's span may open on the verb of using
     np, _j = parse_np(toks, s + a, s + b)
-    if np is not None and frames[0].instrument is None:
+    stuff = senses.locatum(_verb_at(toks, k + 1, e)[1])  # type: ignore[index]
+    if np is not None and stuff is not None and frames[0].kind == "pour":
+        frames[0].objects = [np]  # "use the kettle to water the flower": pour from the kettle
+    elif np is not None and frames[0].instrument is None:
         frames[0].instrument = np
     frames[0].source_words = " ".join(toks[s:e])
     return frames

@@ -13,7 +13,7 @@ import re
 from executive.language import chunk
 from executive.language import lexicon as lx
 from executive.language.frames import NounPhrase
-from executive.language.normalise import is_plural, singular
+from executive.language.normalise import REGIONS, is_plural, singular
 
 _STOP = frozenset(
     {",", ".", ";", "!", "?", ":", '"', "and", "or", "then", "if", "unless", "before",
@@ -180,7 +180,7 @@ def parse_np(toks: list[str], i: int, end: int) -> tuple[NounPhrase | None, int]
             not _inside_phrase(toks, i)
         ):
             break
-        if not re.fullmatch(r"[a-z0-9]+", t):
+        if not re.fullmatch(r"[a-z0-9]+(?:'s)?", t):
             break
         if (words and t != "one" and (t.isdigit() or t in lx.NUMBER_WORDS)) or t in {
             "is", "are", "was", "were", "me", "him", "us", "it", "them"
@@ -251,8 +251,7 @@ def _side_word(toks: list[str], i: int, end: int) -> bool:
 #: Parts named by their whole ("the door of the fridge" is the fridge door).
 _PARTS = frozenset({"door", "lid", "handle", "knob", "cap", "drawer", "shelf", "seat", "button"})
 #: Nouns for a part of a thing's space, not a thing ("the middle of", "the edge of").
-_REGIONS = frozenset({"middle", "center", "centre", "edge", "side", "end", "corner", "surface",
-                      "top", "bottom", "back", "interior", "inside", "rim", "half"})
+_REGIONS = REGIONS
 _POST_MODIFIERS = frozenset({
     "closest", "nearest", "farthest", "furthest", "containing", "holding", "carrying",
     "showing", "having", "sitting", "lying", "standing", "located", "placed",

@@ -9,8 +9,9 @@ from typing import Any, Literal
 from executive.language import airborne, capability, clarify, hazards
 from executive.language import knowledge as kn
 from executive.language import lexicon as lx
-from executive.language.chunk import appearance, last_word
+from executive.language.chunk import appearance, last_word, verb_form
 from executive.language.clauses import assign_roles, execution_order, split
+from executive.language.constructions import telic_until
 from executive.language.effector import drop_effector
 from executive.language.encoder import ModelError
 from executive.language.expand import Expander, Need, head_of
@@ -33,9 +34,14 @@ _REMARK_STARTS = [p.split() for p in ("i am", "we are", "it is", "that is", "thi
                                       "i think", "i have", "we have", "there is", "i was",
                                       "oh no", "oh well", "you are", "he is", "she is")]
 # statements about a thing ("It should have expired."): the reason for a request, not one
-_REMARK_STARTS += [[s, a] for s in ("it", "this", "that", "they", "these", "those")
+_REMARK_STARTS += [[s, a] for s in ("it", "this", "that", "they", "these", "those", "there")
                    for a in ("should", "must", "will", "would", "might", "may", "could", "has",
                              "have", "had", "was", "were", "is", "are", "seems", "looks")]
+
+
+# a yes/no question about the scene ("Is that a knife on the counter?"): the auxiliary comes
+# first, which no request does (polite "can you …" / "would you …" are requests, kept)
+_QUESTION_STARTS = [[a] for a in ("is", "are", "was", "were", "does", "did", "has")]
 
 
 @dataclass
@@ -289,14 +295,17 @@ def _drop_manner(tk: Tokens) -> Tokens:
                     "place", "throw", "discard", "give", "bring", "pour"} and not any(
                 a <= k < b for a, b in cut):
             cut.append((k, k + n + 1))
-    # "onto the dresser where the television is": a relative clause that only says which
-    # dresser (a thing and a stranded copula) is no second request
+    # "onto the dresser where the television is (kept)": a relative clause that only says
+    # which dresser (a thing and a stranded copula, or a copula and a participle) is no second
+    # request
     for k in range(1, len(t) - 2):
         if t[k] == "where" and t[k - 1].isalpha() and t[k - 1] not in lx.FUNCTION_WORDS:
             end = next((m for m in range(k + 1, len(t)) if t[m] in {",", ".", "!", ";", "?"}),
                        len(t))
-            if end - k >= 3 and t[end - 1] in {"is", "are", "was", "were"}:
-                cut.append((k, end))
+            last = end - 1 if t[end - 1] in {"is", "are", "was", "were"} else end - 2
+            if end - k >= 3 and last > k and t[last] in {"is", "are", "was", "were"} and (
+                    last == end - 1 or verb_form(t[end - 1])):
+                cut.append((k, end))  # "… where the juice is located": a participle of place
     if not cut:
         return tk
     keep = [i for i in range(len(t)) if not any(a <= i < b for a, b in cut)]
@@ -338,7 +347,8 @@ def _parse_answer(answer: str | None, vocab: Vocabulary) -> NounPhrase | None:
 
 def _understand(text: str, world: WorldModel | None, answer: str | None) -> Understanding:
     vocab = _vocabulary(world)
-    tk = _drop_manner(_named(drop_effector(_tokens(text, vocab))))  # "with the right arm": the robot's
+    # "with the right arm": the robot's own effector; "until it touches X": the goal
+    tk = telic_until(_drop_manner(_named(drop_effector(_tokens(text, vocab)))))
     toks = tk.t
     if not any(t.isalnum() for t in toks):
         return Understanding("clarify", question=ASK_WHAT, reason="empty instruction")
@@ -439,7 +449,8 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
 
     # remarks ("I'm thirsty, bring me the milk") are not requests when a request follows
     remarks = [f for f in actions if f.kind == "unknown" and not f.question
-               and f.source_words.split()[:2] in _REMARK_STARTS]
+               and (f.source_words.split()[:2] in _REMARK_STARTS
+                    or f.source_words.split()[:1] in _QUESTION_STARTS)]
     if remarks and len(remarks) < len(actions):
         actions = [f for f in actions if f not in remarks]
     unknown = [f for f in actions if f.kind == "unknown"]
@@ -448,7 +459,8 @@ def _understand(text: str, world: WorldModel | None, answer: str | None) -> Unde
         return Understanding("clarify", question=asking[0].question)
     if unknown:
         verb = unknown[0].verb
-        if verb in lx.INFEASIBLE_VERBS or verb in lx.VERB_BASE:
+        if verb in lx.INFEASIBLE_VERBS or verb in lx.VERB_BASE or (
+                (verb.split() or [""])[0] in lx.VERB_BASE):  # a multiword verb: "put out", "put on"
             why = f"I can't {verb}: I have no skill for that."
         elif not any(f.kind != "unknown" for f in actions):
             why = f"I don't understand '{unknown[0].source_words[:60]}'."
@@ -550,25 +562,36 @@ def _missing_argument(f: Frame) -> None:
 
 
 def _tell_targets_apart(steps: list[Any]) -> None:
-    """"DVDs in the small box, books in the large box": two receptacles of one head that the
-    operator told apart by size, material or look keep those words in their head, or the plan
-    would name one "box" twice. Colours stay attributes: a colour is what grounding matches
-    ("the red bowl"), and scenes of coloured blocks and bowls name them by colour alone.
-    Ungrounded plans only (grounded ones name entities)."""
-    phrases: dict[str, set[str]] = {}
+    """"DVDs in the small box, books in the large box": two receptacles of one kind (one head
+    noun) that the operator told apart by size, material or look keep those words in their
+    head, or the plan would name one "box" twice. Once the operator tells them apart by more
+    than colour ("the white laundry basket" and "the seagrass laundry basket", "the plastic
+    storage box" and "the black storage box"), the colour is one of the words that name each,
+    and it is kept too. Where colour is all that tells them apart, it stays an attribute: a
+    colour is what grounding matches ("the red bowl"), and scenes of coloured blocks and bowls
+    name them by colour alone. Ungrounded plans only (grounded ones name entities)."""
+    phrases: dict[str, set[str]] = {}  # head noun → the receptacles' phrases
+    heads: dict[str, set[str]] = {}  # head noun → their (compound) heads
     for st in steps:
         head = st.params.get("target_head")
         if st.target is not None and head:
-            phrases.setdefault(head, set()).add(str(st.target))
+            phrases.setdefault(last_word(head), set()).add(str(st.target))
+            heads.setdefault(last_word(head), set()).add(head)
+
+    def told(words: list[str]) -> list[str]:
+        return [w for w in words if w in lx.SIZES or w in lx.MATERIALS or appearance(w)]
+
     for st in steps:
         head = st.params.get("target_head")
-        if not head or len(phrases.get(head, ())) < 2 or not str(st.target).endswith(head):
+        if not head or len(phrases.get(last_word(head), ())) < 2 or not str(st.target).endswith(head):
             continue
+        kind = last_word(head)
         mods = str(st.target)[: -len(head)].split()
-        told = [w for w in mods if w in lx.SIZES or w in lx.MATERIALS
-                or appearance(w)]
-        if told:
-            st.params["target_head"] = " ".join([*told, head])  # type: ignore[index]
+        by_more = len(heads[kind]) > 1 or any(
+            told(p[: -len(h)].split()) for p in phrases[kind] for h in heads[kind] if p.endswith(h))
+        keep = [w for w in mods if w in told(mods) or (by_more and w in lx.COLOURS)]
+        if keep:
+            st.params["target_head"] = " ".join([*keep, head])  # type: ignore[index]
 
 
 def _bring_then_use(frames: list[Frame]) -> None:
