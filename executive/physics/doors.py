@@ -228,8 +228,9 @@ class Doors(Arm):
         w.set_aside = (oid, fixture)
         w.record("state", "set_aside", object=oid, fixture=fixture, x=round(x, 3), y=round(y, 3))
         moved = yield from self._door_steps(fixture, want_open, freed=True)
-        if not moved.ok:
-            return moved
+        if not moved.ok:  # same reason (a stuck door is retried), and where the object is
+            return _fail(moved.reason, f"{moved.message} ({oid} is on the floor beside the robot)",
+                         **moved.data, set_aside=oid)
         done = "opened" if want_open else "closed"
         return _ok(f"{fixture} {done} ({oid} set down beside it to free the hand)",
                    **moved.data, set_aside=oid)
