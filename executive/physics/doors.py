@@ -19,8 +19,8 @@ Why it is shaped like this:
   with the freed hand (``_hands_full``); the place into the container picks it back up.
   ``HAND_OCCUPIED`` only when there is no free floor beside the robot.
 
-A mixin of :class:`executive.physics.manipulation.Manipulation` (which supplies ``_reach``,
-``_arm_to``, ``_gripper``, ``_home``, ``_near``, ``_close_in``, ``_hold`` and ``_wait``).
+Arm motion is :class:`executive.physics.arm.Arm`'s; a mixin of
+:class:`executive.physics.manipulation.Manipulation` (the robot supplies ``_hold``, ``_wait``).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import numpy as np
 
 from behaviours.ports import ActionResult
 from behaviours.reasons import Reason
+from executive.physics.arm import ARM_SPEED, FAST, FAST_STEP, STEP_TIMEOUT, TRAVEL_STEP, Arm
 from executive.physics.model import KNOB, half_height
 
 #: Hinge: one step along the arc (rad); slide: one step along the line (m).
@@ -41,18 +42,9 @@ LINE_STEP = 0.05
 #: The joint may trail the hand's step by this much (rad / m) before the door counts as stuck.
 ARC_LAG = 0.15
 LINE_LAG = 0.05
-REACH_TOL = 0.03
 #: A lid opened with something held: it is set down on the floor this far (m) from the base's
 #: centre (the arm reaches the floor there with margin; 0.6 m is near the edge of its reach).
 SET_ASIDE = 0.5
-#: Joint speed (fraction of the limit) of the moves to and from that floor: over free floor
-#: the arm goes at the guard's full limit (the other skills use half, ``manipulation.ARM_SPEED``).
-FAST = 1.0
-#: ... and in longer steps (between far postures the hand's path bows; over free floor and
-#: up to a lid's handle from above there is nothing for it to bow into).
-FAST_STEP = 0.6
-#: The arm's usual joint speed, a fraction of the guard's limit.
-ARM_SPEED = 0.5
 #: Pushing the drawer's knob with something held: the finger stands this far off it first.
 PUSH_GAP = 0.008
 #: The grip point above the handle's centre: the bar's axis; the knob 1.5 cm over its middle
@@ -60,10 +52,6 @@ PUSH_GAP = 0.008
 GRIP_RISE = {"hinge": 0.0, "slide": 0.015}
 #: Height the open hand comes down from onto the handle, and lifts off it by.
 OVER = 0.08
-STEP_TIMEOUT = 2.0
-#: Hand moves to and from the handle go up-across-down in steps this long (the arm's own
-#: 8 cm steps settle at every point, which made an open take ~17 s of its 20 s guard).
-TRAVEL_STEP = 0.25
 #: Within this of the goal (rad / m) the door is where the skill wanted it.
 DONE_TOL = {"hinge": 0.1, "slide": 0.04}
 
@@ -82,7 +70,7 @@ def _rotate(v: np.ndarray, axis: np.ndarray, angle: float) -> np.ndarray:
     return v * c + np.cross(axis, v) * s + axis * float(axis @ v) * (1.0 - c)
 
 
-class Doors:
+class Doors(Arm):
     world: Any
     motion: Any
 
@@ -143,13 +131,13 @@ class Doors:
         yield f"preparing to {verb} {fixture}"
         if w.kind_of(fixture) != "fixture" or fixture not in w.doors:
             return _fail(Reason.INVALID_TARGET, f"{fixture} has no door to {verb}")
-        if not self._near(fixture):  # type: ignore[attr-defined]
+        if not self._near(fixture):
             return _fail(Reason.NOT_REACHABLE, f"{fixture} is out of reach from here")
         if w.is_open(fixture) == want_open:
             return _ok(f"{fixture} is already {'open' if want_open else 'closed'}", fixture=fixture)
         info = w.doors[fixture]
         push = w.held is not None  # the jaws are busy: push the knob with the outside of a finger
-        if (r := (yield from self._close_in(fixture))) is not None:  # type: ignore[attr-defined]
+        if (r := (yield from self._close_in(fixture))) is not None:
             return r
         if push and info.kind != "slide":
             return (yield from self._hands_full(fixture, want_open))
@@ -158,7 +146,7 @@ class Doors:
         offset = np.zeros(3)
         if push:
             offset = self._push_offset(fixture, want_open)
-        elif not freed and (r := (yield from self._gripper(False, "opening the gripper"))) is not None:  # type: ignore[attr-defined]
+        elif not freed and (r := (yield from self._gripper(False, "opening the gripper"))) is not None:
             return r
         grip = tuple(np.add(self.handle_at(fixture, w.door_q(fixture)), offset).tolist())
         above = (grip[0], grip[1], grip[2] + OVER)
@@ -167,12 +155,12 @@ class Doors:
                                     step=FAST_STEP if freed else TRAVEL_STEP)
         if r is not None:
             return r
-        if (r := (yield from self._arm_to(w.ik(grip, yaw), f"reaching the {fixture} handle"))) is not None:  # type: ignore[attr-defined]
+        if (r := (yield from self._arm_to(w.ik(grip, yaw), f"reaching the {fixture} handle"))) is not None:
             return r
         if want_open:
             w.fx.door_attempt(fixture)  # a drawn door_stuck fault loads the joint (physics only)
         if not push:
-            if (r := (yield from self._gripper(True, f"gripping the {fixture} handle"))) is not None:  # type: ignore[attr-defined]
+            if (r := (yield from self._gripper(True, f"gripping the {fixture} handle"))) is not None:
                 return r
             if len(w.handle_touch(fixture)) < 2:
                 yield from self._let_go(fixture)
@@ -184,7 +172,7 @@ class Doors:
         for k in range(1, n + 1):
             qk = q0 + (goal - q0) * k / n
             target = w.ik(tuple(np.add(self.handle_at(fixture, qk), offset).tolist()), yaw)
-            r = yield from self._arm_to(target, f"{ing} {fixture}", timeout=STEP_TIMEOUT,  # type: ignore[attr-defined]
+            r = yield from self._arm_to(target, f"{ing} {fixture}", timeout=STEP_TIMEOUT,
                                         speed=speed)
             if r is not None and r.reason is not Reason.NOT_REACHABLE:
                 self.motion.command_gripper(False)
@@ -227,9 +215,9 @@ class Doors:
         # posture, and from a posture 0.6 m away it landed near the floor on a worse branch
         r = yield from self._travel((*spot, ez + OVER), label, None, speed=FAST, step=FAST_STEP)
         if r is None:
-            r = yield from self._arm_to(w.ik((*spot, ez)), label, speed=FAST)  # type: ignore[attr-defined]
+            r = yield from self._arm_to(w.ik((*spot, ez)), label, speed=FAST)
         if r is None:
-            r = yield from self._gripper(False, label)  # type: ignore[attr-defined]
+            r = yield from self._gripper(False, label)
         if r is not None:
             return r
         if w.held is not None:
@@ -240,8 +228,9 @@ class Doors:
         w.set_aside = (oid, fixture)
         w.record("state", "set_aside", object=oid, fixture=fixture, x=round(x, 3), y=round(y, 3))
         moved = yield from self._door_steps(fixture, want_open, freed=True)
-        if not moved.ok:
-            return moved
+        if not moved.ok:  # same reason (a stuck door is retried), and where the object is
+            return _fail(moved.reason, f"{moved.message} ({oid} is on the floor beside the robot)",
+                         **moved.data, set_aside=oid)
         done = "opened" if want_open else "closed"
         return _ok(f"{fixture} {done} ({oid} set down beside it to free the hand)",
                    **moved.data, set_aside=oid)
@@ -284,39 +273,15 @@ class Doors:
         then fold the arm."""
         w = self.world
         if release:
-            r = yield from self._gripper(False, f"letting go of the {fixture} handle")  # type: ignore[attr-defined]
+            r = yield from self._gripper(False, f"letting go of the {fixture} handle")
             if r is not None:
                 return r
         x, y, z = w.fk()
-        r = yield from self._arm_to(w.ik((x, y, z + OVER), self._jaw_yaw_for(fixture)),  # type: ignore[attr-defined]
+        r = yield from self._arm_to(w.ik((x, y, z + OVER), self._jaw_yaw_for(fixture)),
                                     f"lifting off the {fixture} handle", timeout=STEP_TIMEOUT)
         if r is not None and r.reason is not Reason.NOT_REACHABLE:
             return r
         home = np.array(w.home_joints, dtype=float)
         if (r := (yield from self._travel(w.fk_of(home), "retracting", None, strict=False))) is not None:
             return r
-        return (yield from self._arm_to(home, "retracting"))  # type: ignore[attr-defined]
-
-    def _travel(self, goal: tuple[float, float, float], label: str, yaw: float | None,
-                strict: bool = True, speed: float = ARM_SPEED,
-                step: float = TRAVEL_STEP) -> Generator[str, None, ActionResult | None]:
-        """The hand up, across, then down to ``goal`` in ``TRAVEL_STEP`` steps (clear of the
-        container's walls, which the fingers collide with). ``strict``: a via point the arm
-        cannot settle on fails the move; otherwise the next point is tried."""
-        w = self.world
-        (x0, y0, z0), (x1, y1, z1) = w.fk(), goal
-        zc = max(z0, z1)
-        pts: list[tuple[float, float, float]] = []
-        for a, b in (((x0, y0, z0), (x0, y0, zc)), ((x0, y0, zc), (x1, y1, zc)), ((x1, y1, zc), goal)):
-            n = math.ceil(math.dist(a, b) / step - 1e-9)
-            pts += [(a[0] + (b[0] - a[0]) * k / n, a[1] + (b[1] - a[1]) * k / n, a[2] + (b[2] - a[2]) * k / n)
-                    for k in range(1, n + 1)]
-        if strict:
-            q = w.ik(goal, yaw)
-            if (miss := math.dist(w.fk_of(q), goal)) > REACH_TOL:
-                return _fail(Reason.NOT_REACHABLE, f"{label}: {miss:.2f} m out of the arm's reach")
-        for p in pts:
-            r = yield from self._arm_to(w.ik(p, yaw), label, timeout=STEP_TIMEOUT, speed=speed)  # type: ignore[attr-defined]
-            if r is not None and (strict or r.reason is not Reason.NOT_REACHABLE):
-                return r
-        return None
+        return (yield from self._arm_to(home, "retracting"))

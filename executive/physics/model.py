@@ -8,7 +8,8 @@ up, so a top-down grasp reaches inside once it is open) or, for the drawer, a co
 joint. No door has a motor: each carries a handle (a bar on the lid, a knob on the cover) that
 the gripper grips, and the arm moves it round the hinge or along the slide, so the joint moves
 only by the hand's contact forces. Objects are free bodies with the scene's masses and a
-friction fit for a grasp.
+friction fit for a grasp; a dish (``RIMS``: a plate) is a thin base disc with a lip of box
+segments round its edge, which is what a hand pinches it by (``executive.physics.grasps``).
 
 Collision groups (``contype``/``conaffinity`` bits) keep the contact set small and meaningful:
 static geoms never collide with each other, objects collide with everything, the gripper with

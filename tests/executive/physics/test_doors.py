@@ -212,3 +212,17 @@ def test_with_a_towel_held_a_lid_is_opened_by_setting_it_down_and_the_place_take
     assert action.result.ok, action.result
     assert w.support_of("towel") == ("wardrobe", "in") and w.set_aside is None
     assert ("state", "taken_back") in [(e.kind, e.name) for e in w.events]
+
+
+def test_a_stuck_lid_with_a_towel_held_says_where_the_towel_was_left() -> None:
+    from behaviours.reasons import Reason
+
+    b, ports = _at("wardrobe")
+    w = b.world
+    w.model.dof_frictionloss[w.model.joint("door_wardrobe").dofadr[0]] = 1e4
+    _in_the_jaws(b, "towel", 0.1)
+    action = ports.manipulation.open("wardrobe")
+    _drive(w, action)
+    assert action.result.reason is Reason.DOOR_STUCK, action.result  # retried by the trees
+    assert "towel is on the floor" in action.result.message and action.result.data["set_aside"] == "towel"
+    assert w.support_of("towel") == ("floor", None) and not w.held
