@@ -37,6 +37,7 @@ from typing import Any
 from executive.observe.fold import apply, new_state
 from executive.observe.mcap_log import png_bytes, read_log
 from executive.observe.sink import DropQueue, SnapshotSink
+from executive.os_realtime import helper_thread_init
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_CLIENT_MESSAGE = 64 * 1024
@@ -167,6 +168,7 @@ class ViewerServer:
         return self._thread is not None and self._thread.is_alive()
 
     def _run(self) -> None:
+        helper_thread_init()  # --rt-helpers: raised (below the tick thread) while a goal runs
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
