@@ -176,8 +176,9 @@ class HelperGrant:
 
     def raise_thread(self, tid: int, thread: threading.Thread) -> None:
         """Give thread ``tid`` this grant's policy and priority (the registry's lock is held)."""
-        if tid in self._old or not thread.is_alive():
-            return
+        prev = self._old.get(tid)
+        if (prev is not None and prev[0] is thread) or not thread.is_alive():
+            return  # raised already (a thread id reused by a new helper is raised anew)
         try:
             old = (os.sched_getscheduler(tid) & ~getattr(os, "SCHED_RESET_ON_FORK", 0),
                    os.sched_getparam(tid).sched_priority)
