@@ -206,7 +206,8 @@ class VLAPolicy(VLAApproach):
         self.runner = ChunkRunner(runner_engine, ctx.clock, mode=mode,
                                   staleness_deadline=SETTINGS.staleness_deadline,
                                   blend_steps=0, queue_threshold=ASYNC_QUEUE_THRESHOLD,
-                                  forecast=self._forecast if self._anchored and SETTINGS.forecast else None)
+                                  forecast=self._forecast if self._anchored and SETTINGS.forecast else None,
+                                  worker_init=ctx.extras.get("helper_thread_init"))
         rate = np.array([0.04, 0.04, 0.04, 1.0], np.float32)[: card.outputs.action.dim]
         min_conf = SETTINGS.min_confidence if self.min_confidence is None else self.min_confidence
         cfg = SafetyConfig.from_card(card, max_rate=rate, workspace=self._workspace,

@@ -8,7 +8,16 @@ ros2_control's controller manager asks for (``docs/realtime.md``):
 * ``mlockall(MCL_CURRENT | MCL_FUTURE)``: no page of the process is paged out, so no tick ever
   waits on a page fault to disk;
 * CPU affinity of the tick thread (``--rt-cpu N``), to keep it on a core of its own (best with
-  ``isolcpus=``).
+  ``isolcpus=``);
+* optionally (``--rt-helpers P``) a real-time priority ``P``, below the tick thread's, for the
+  process's *helper* Python threads (the MCAP log writer, the viewer's server, the VLA
+  runner's worker) for the goal. Why: the tick thread wins the CPU with ``SCHED_FIFO`` but not
+  the GIL; when a normal-priority helper holding the GIL is preempted by another process, the
+  tick thread waits behind that process (a priority inversion). Raised above every ordinary
+  process but below the tick thread, a helper that holds the GIL runs until it hands it over.
+  Helpers say who they are by calling :func:`helper_thread_init` first thing on their own
+  thread (:data:`HELPERS`); one that starts during the goal (the VLA worker starts at the
+  pick) is raised at once.
 
 Why scoped to one goal: the scheduling class and affinity are the calling thread's (Linux
 schedules threads), set after the tree's ``setup()`` so the runner's worker thread, the viewer
@@ -30,6 +39,7 @@ import ctypes.util
 import errno
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Literal, TextIO
@@ -49,12 +59,18 @@ class RTRequest:
     priority: int = 50
     lock_memory: bool = True
     cpu: int | None = None
+    #: ``--rt-helpers P``: the helper threads' real-time priority during the goal (same policy
+    #: as the tick thread, strictly below its priority); None leaves them at normal priority
+    helpers: int | None = None
 
     def __post_init__(self) -> None:
         if self.policy not in _POLICIES:
             raise ValueError(f"rt policy must be 'fifo' or 'rr', got {self.policy!r}")
         if not 1 <= self.priority <= 99:
             raise ValueError(f"--rt-priority must be within 1..99, got {self.priority}")
+        if self.helpers is not None and not 1 <= self.helpers < self.priority:
+            raise ValueError(f"--rt-helpers must be within 1..{self.priority - 1} (below the tick "
+                             f"thread's --rt-priority {self.priority}), got {self.helpers}")
         if self.cpu is not None:
             allowed = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
             if allowed and self.cpu not in allowed:
@@ -62,8 +78,11 @@ class RTRequest:
                                  f"{','.join(map(str, allowed))}")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"policy": _POLICIES[self.policy], "priority": self.priority,
-                "mlockall": self.lock_memory, "cpu": self.cpu}
+        out: dict[str, Any] = {"policy": _POLICIES[self.policy], "priority": self.priority,
+                               "mlockall": self.lock_memory, "cpu": self.cpu}
+        if self.helpers is not None:
+            out["helpers_priority"] = self.helpers
+        return out
 
 
 class RTGrant:
@@ -80,17 +99,24 @@ class RTGrant:
         self._old_sched: tuple[int, int] | None = None
         self._old_affinity: set[int] | None = None
         self._locked = False
+        self.helpers: HelperGrant | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The outcome's ``timing.rt``."""
-        return {"requested": self.request.as_dict(),
-                "granted": {"scheduler": self.scheduler, "priority": self.priority,
-                            "mlockall": self.mlockall, "cpus": self.cpus},
-                "mlockall_ms": self.mlockall_ms,
-                "refused": list(self.refused)}
+        out: dict[str, Any] = {"requested": self.request.as_dict(),
+                               "granted": {"scheduler": self.scheduler, "priority": self.priority,
+                                           "mlockall": self.mlockall, "cpus": self.cpus},
+                               "mlockall_ms": self.mlockall_ms,
+                               "refused": list(self.refused)}
+        if self.helpers is not None:
+            out["granted"]["helpers"] = self.helpers.as_dict()
+            out["refused"] += [r for r in self.helpers.refused if r not in out["refused"]]
+        return out
 
     def release(self) -> None:
         """Back to how the thread and the process were before :func:`enter` (same thread)."""
+        if self.helpers is not None:
+            self.helpers.release()  # first: never a helper above a tick thread back at normal
         if self._old_sched is not None:
             policy, prio = self._old_sched
             with contextlib.suppress(OSError):  # lowering one's own priority is always allowed
@@ -118,8 +144,113 @@ def enter(request: RTRequest, stream: TextIO | None = None) -> RTGrant:
         _lock_memory(grant)
     if request.cpu is not None:
         _pin(grant)
+    if request.helpers is not None:
+        if grant.scheduler is None:
+            grant.refused.append(f"--rt-helpers {request.helpers}: not applied: the tick thread has no "
+                                 "real-time priority (refused above), and helpers above it would "
+                                 "delay its ticks")
+        else:
+            grant.helpers = HELPERS.raise_all(request)  # refusals: in as_dict(), said by raise_thread
     _report(grant.refused, stream)
     return grant
+
+
+# -- helper threads (--rt-helpers) ----------------------------------------------------------------
+class HelperGrant:
+    """One goal's raised helper threads: which, at what priority, what the OS refused."""
+
+    def __init__(self, request: RTRequest, registry: HelperThreads) -> None:
+        assert request.helpers is not None
+        self.policy_name = _POLICIES[request.policy]
+        self.policy = os.SCHED_FIFO if request.policy == "fifo" else os.SCHED_RR
+        self.priority = request.helpers
+        self.raised: dict[str, int] = {}  # thread name -> how many threads of that name were raised
+        self.refused: list[str] = []
+        self._old: dict[int, tuple[threading.Thread, int, int]] = {}  # tid -> (thread, policy, prio)
+        self._registry = registry
+
+    def as_dict(self) -> dict[str, Any]:
+        """``timing.rt.granted.helpers``."""
+        return {"scheduler": self.policy_name if self.raised else None, "priority": self.priority,
+                "threads": dict(sorted(self.raised.items()))}
+
+    def raise_thread(self, tid: int, thread: threading.Thread) -> None:
+        """Give thread ``tid`` this grant's policy and priority (the registry's lock is held)."""
+        prev = self._old.get(tid)
+        if (prev is not None and prev[0] is thread) or not thread.is_alive():
+            return  # raised already (a thread id reused by a new helper is raised anew)
+        try:
+            old = (os.sched_getscheduler(tid) & ~getattr(os, "SCHED_RESET_ON_FORK", 0),
+                   os.sched_getparam(tid).sched_priority)
+            os.sched_setscheduler(tid, self.policy | getattr(os, "SCHED_RESET_ON_FORK", 0),
+                                  os.sched_param(self.priority))
+        except ProcessLookupError:  # it ended meanwhile
+            return
+        except OSError as e:
+            msg = (f"{self.policy_name} priority {self.priority} for the helper threads (--rt-helpers): "
+                   f"{_errname(e)}: {_sched_why(e, self.priority)}")
+            if msg not in self.refused:
+                self.refused.append(msg)
+                _report([msg], None)  # a helper that starts mid-goal is refused on its own thread
+            return
+        self._old[tid] = (thread, *old)
+        self.raised[thread.name] = self.raised.get(thread.name, 0) + 1
+
+    def release(self) -> None:
+        """Every raised helper still alive back to the policy it had; later helpers start normal."""
+        self._registry._end(self)
+        for tid, (thread, policy, prio) in self._old.items():
+            if thread.is_alive():  # a dead thread's id may belong to another thread by now
+                with contextlib.suppress(OSError):
+                    os.sched_setscheduler(tid, policy, os.sched_param(prio))
+        self._old.clear()
+
+
+class HelperThreads:
+    """The process's helper Python threads (they register themselves), and the goal's
+    :class:`HelperGrant` while one is active: a thread that registers then is raised at once."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._threads: dict[int, threading.Thread] = {}
+        self._active: HelperGrant | None = None
+
+    def register_current(self) -> None:
+        """Called by a helper thread on itself, before its work (``worker_init``)."""
+        tid, thread = threading.get_native_id(), threading.current_thread()
+        with self._lock:
+            self._threads = {t: th for t, th in self._threads.items() if th.is_alive()}
+            self._threads[tid] = thread
+            if self._active is not None:
+                self._active.raise_thread(tid, thread)
+
+    def threads(self) -> dict[int, threading.Thread]:
+        """The registered helpers still alive, by native thread id."""
+        with self._lock:
+            return {t: th for t, th in self._threads.items() if th.is_alive()}
+
+    def raise_all(self, request: RTRequest) -> HelperGrant:
+        grant = HelperGrant(request, self)
+        with self._lock:
+            for tid, thread in self._threads.items():
+                grant.raise_thread(tid, thread)
+            self._active = grant
+        return grant
+
+    def _end(self, grant: HelperGrant) -> None:
+        with self._lock:
+            if self._active is grant:
+                self._active = None
+
+
+#: the process's helper threads (--rt-helpers)
+HELPERS = HelperThreads()
+
+
+def helper_thread_init() -> None:
+    """Call first thing on a helper thread (the log writer, the viewer, the VLA runner's worker):
+    with ``--rt-helpers`` it runs at the goal's helper priority while a goal runs."""
+    HELPERS.register_current()
 
 
 def _schedule(grant: RTGrant) -> None:
@@ -242,6 +373,11 @@ def add_arguments(p: Any) -> None:
     p.add_argument("--rt-policy", choices=tuple(_POLICIES), default="fifo",
                    help="--rt: SCHED_FIFO (default) or SCHED_RR")
     p.add_argument("--rt-no-mlock", action="store_true", help="--rt: do not mlockall")
+    p.add_argument("--rt-helpers", type=int, default=None, metavar="P",
+                   help="--rt: during a goal, run the helper threads (MCAP log writer, viewer, VLA "
+                        "runner worker) at real-time priority P, below --rt-priority, so one holding "
+                        "the GIL is not preempted by other processes while the tick thread waits "
+                        "(docs/realtime.md)")
 
 
 def request_from(args: Any) -> RTRequest | None:
@@ -249,9 +385,10 @@ def request_from(args: Any) -> RTRequest | None:
     the flag that is wrong."""
     if not getattr(args, "rt", False):
         for flag, given in (("--rt-cpu", args.rt_cpu is not None), ("--rt-priority", args.rt_priority != 50),
-                            ("--rt-policy", args.rt_policy != "fifo"), ("--rt-no-mlock", args.rt_no_mlock)):
+                            ("--rt-policy", args.rt_policy != "fifo"), ("--rt-no-mlock", args.rt_no_mlock),
+                            ("--rt-helpers", getattr(args, "rt_helpers", None) is not None)):
             if given:
                 raise ValueError(f"{flag} needs --rt")
         return None
     return RTRequest(policy=args.rt_policy, priority=args.rt_priority, lock_memory=not args.rt_no_mlock,
-                     cpu=args.rt_cpu)
+                     cpu=args.rt_cpu, helpers=getattr(args, "rt_helpers", None))

@@ -27,7 +27,7 @@ from behaviours.reasons import Reason, lowest_cause
 from behaviours.safety_gate import SafetyGate
 from executive.backends import RobotBackend
 from executive.compiler import CompiledTree, adopt
-from executive.os_realtime import RTGrant, RTRequest
+from executive.os_realtime import RTGrant, RTRequest, helper_thread_init
 from executive.os_realtime import enter as rt_enter
 from executive.outcome import Outcome, StepReport
 from executive.run_blackboard import RunBlackboard
@@ -261,6 +261,9 @@ class Runtime:
         ctx = RunContext(ports=self.ports, limits=self.limits, clock=self.backend.now, gate=self.gate)
         # which world the leaves act in: the VLA leaf's reference card follows it (vla_engine)
         ctx.extras["world"] = str(getattr(self.backend, "name", "sim"))
+        # what a leaf's own helper thread (the VLA runner's worker) calls first on that thread,
+        # so --rt-helpers can raise it for the goal (behaviours may not import executive)
+        ctx.extras["helper_thread_init"] = helper_thread_init
         loop = TickLoop(compiled.root, ctx, self.sinks, self.config)
         loop.tree.add_post_tick_handler(RunBlackboard(compiled.steps, ctx).post_tick)
         unguarded = _UnguardedMotion(self.gate)

@@ -104,6 +104,7 @@ class ChunkRunner:
         poll_interval: float = 0.005,
         forecast: Callable[[Observation, np.ndarray, float], Observation] | None = None,
         expected_latency: float | None = None,
+        worker_init: Callable[[], None] | None = None,
     ) -> None:
         if mode not in ("async", "inline"):
             raise ValueError(f"mode must be 'async' or 'inline', got {mode!r}")
@@ -125,6 +126,9 @@ class ChunkRunner:
         self._poll_interval = poll_interval
         self.forecast = forecast
         self.expected_latency = expected_latency
+        #: called first on each worker thread (async): the executive's ``--rt-helpers`` uses it
+        #: to give the worker a real-time priority below the tick thread's for the goal
+        self.worker_init = worker_init
         self._cv = threading.Condition()
         self._thread: threading.Thread | None = None
         self._running = False
@@ -321,6 +325,11 @@ class ChunkRunner:
         return out
 
     def _loop(self, me: int) -> None:
+        if self.worker_init is not None:
+            try:
+                self.worker_init()
+            except Exception as e:  # a failed priority change must not cost the robot its policy
+                log.warning("chunk runner worker_init failed: %s: %s", type(e).__name__, e)
         while True:
             with self._cv:
                 while self._running and self._worker == me and not self._ready_locked(self._clock()):

@@ -20,6 +20,10 @@ apart from the shared machine's load.
     .venv/bin/python tools/bench_realtime.py --seconds 60     # short (noisy on a shared machine)
     .venv/bin/python tools/bench_realtime.py --gc default     # Python's own collector
     .venv/bin/python tools/bench_realtime.py --gc freeze,on,off --rates 50 --no-hog   # by turns, one run
+    .venv/bin/python tools/bench_realtime.py --rt-helpers both --rates 50 --no-stall  # helpers raised or not
+
+Each segment row's ``rt`` lists every goal's grant (what the OS granted and refused for that
+goal, in order), not only the last one's.
 """
 
 from __future__ import annotations
@@ -47,7 +51,8 @@ _GC_ALIASES = {"on": "default"}
 
 
 def build_goal(instruction: str, rate: float, max_s: float, *, warmup: bool = True, gc_policy: str = "freeze",
-               seed: int = 0, sinks: list[Any] | None = None, rt: bool = False) -> tuple[Runtime, Any]:
+               seed: int = 0, sinks: list[Any] | None = None, rt: bool = False,
+               helpers: int | None = None) -> tuple[Runtime, Any]:
     """A real-time runtime over a fresh simulated world and the compiled instruction (VLA on)."""
     from behaviours import vla_engine
     from executive.compiler import compile_plan
@@ -63,7 +68,7 @@ def build_goal(instruction: str, rate: float, max_s: float, *, warmup: bool = Tr
     vla_engine.configure(warmup=warmup)
     compiled = compile_plan(u.plan, backend.entities(), vla=eng.enabled)
     cfg = RunConfig(clock="realtime", rate_hz=rate, max_sim_time_s=max_s, gc_policy=gc_policy,  # type: ignore[arg-type]
-                    rt=RTRequest() if rt else None)
+                    rt=RTRequest(helpers=helpers) if rt else None)
     return Runtime(backend, cfg, sinks=sinks or []), compiled
 
 
@@ -94,7 +99,7 @@ def _hog() -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", "while True: pass"])
 
 
-Variant = tuple[str, bool]  # (memory policy, --rt)
+Variant = tuple[str, bool, int | None]  # (memory policy, --rt, --rt-helpers priority or None)
 
 #: the first ticks of every goal, reported apart from the rest (first-use costs show there)
 GOAL_START_TICKS = 10
@@ -143,7 +148,7 @@ def segment(rate: float, seconds: float, hog: bool, policies: list[Variant],
     pooled = {p: TickTimer(1.0 / rate, True) for p in policies}
     starts = {p: _Split() for p in policies}
     goals: dict[Variant, list[str]] = {p: [] for p in policies}
-    rt_seen: dict[Variant, Any] = {}
+    rt_seen: dict[Variant, list[Any]] = {p: [] for p in policies}
     neighbour = _hog() if hog else None
     left = dict.fromkeys(policies, seconds)  # wall seconds each policy still has
     load0 = os.getloadavg()
@@ -158,7 +163,7 @@ def segment(rate: float, seconds: float, hog: bool, policies: list[Variant],
                 try:
                     runtime, compiled = build_goal(INSTRUCTION, rate, max(1.0, left[policy]),
                                                    gc_policy=policy[0], seed=seed, sinks=[obs.sink],
-                                                   rt=policy[1])
+                                                   rt=policy[1], helpers=policy[2])
                     out = runtime.execute(compiled)
                 finally:
                     obs.close()
@@ -169,8 +174,9 @@ def segment(rate: float, seconds: float, hog: bool, policies: list[Variant],
                 pooled[policy].durations.extend(timer.durations)
                 starts[policy].add(len(goals[policy]) + 1, timer.lateness)
                 goals[policy].append(f"{out.outcome}:{out.reason_code.name}")
-                if out.timing and out.timing.get("rt"):
-                    rt_seen[policy] = {k: out.timing["rt"][k] for k in ("granted", "refused")}
+                if out.timing and out.timing.get("rt"):  # every goal's grant, in order
+                    rt_seen[policy].append({"goal": len(goals[policy]),
+                                            **{k: out.timing["rt"][k] for k in ("granted", "refused")}})
             seed += 1
     finally:
         if neighbour is not None:
@@ -181,7 +187,8 @@ def segment(rate: float, seconds: float, hog: bool, policies: list[Variant],
     for policy in policies:
         s = pooled[policy].summary()
         n = max(1, s["ticks"])
-        s.update({"rate_hz": rate, "cpu_hog": hog, "gc_policy": policy[0], "rt": rt_seen.get(policy),
+        s.update({"rate_hz": rate, "cpu_hog": hog, "gc_policy": policy[0], "rt_requested": policy[1],
+                  "rt_helpers": policy[2], "rt": rt_seen[policy] or None,
                   "seconds": round(seconds, 1),
                   "goals": goals[policy],
                   **starts[policy].summary(),
@@ -216,6 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rt", choices=("off", "on", "both"), default="off",
                     help="--rt for the tick thread (SCHED_FIFO 50, mlockall); both: with and without, "
                          "by turns")
+    ap.add_argument("--rt-helpers", choices=("off", "on", "both"), default="off",
+                    help="--rt-helpers (the log writer, viewer and VLA worker threads at SCHED_FIFO "
+                         "--helpers-priority during each goal; implies --rt); both: with and without, "
+                         "by turns")
+    ap.add_argument("--helpers-priority", type=int, default=1, metavar="P",
+                    help="the helper threads' SCHED_FIFO priority with --rt-helpers (default 1: above "
+                         "every ordinary process, below the tick thread's 50)")
     ap.add_argument("--no-hog", action="store_true", help="skip the CPU-hog segments")
     ap.add_argument("--no-stall", action="store_true", help="skip the before/after stall goals")
     args = ap.parse_args(argv)
@@ -231,7 +245,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     hogs = [False] if args.no_hog else [False, True]
     rts = {"off": [False], "on": [True], "both": [False, True]}[args.rt]
-    variants: list[Variant] = [(p, r) for p in policies for r in rts]
+    helpers = {"off": [None], "on": [args.helpers_priority],
+               "both": [None, args.helpers_priority]}[args.rt_helpers]
+    if args.rt_helpers != "off":
+        if not 1 <= args.helpers_priority < 50:
+            print(f"bench_realtime: --helpers-priority must be within 1..49 (below the tick thread's 50), "
+                  f"got {args.helpers_priority}", file=sys.stderr)
+            return 2
+        if args.rt == "off":
+            rts = [True]  # helpers above ordinary processes need a tick thread above them
+    variants: list[Variant] = [(p, r, h) for p in policies for r in rts for h in helpers if r or h is None]
     each = args.seconds / (len(rates) * len(hogs) * len(variants))
     result: dict[str, Any] = {"instruction": INSTRUCTION, "gc_policies": policies,
                               "machine": {"cpus": os.cpu_count(), "loadavg_at_start": _load(),

@@ -45,6 +45,7 @@ from executive.observe.foxglove import (
 )
 from executive.observe.sink import DropQueue, SnapshotSink
 from executive.observe.snapshot import jsonable
+from executive.os_realtime import helper_thread_init
 
 SCHEMA_DIR = Path(__file__).resolve().parent
 TOPICS = ("/snapshots", "/events", "/tf", "/scene", "/camera", "/actions", "/outcome")
@@ -179,6 +180,7 @@ class McapLogWriter:
 
     # -- writer thread ---------------------------------------------------------------------
     def _loop(self) -> None:
+        helper_thread_init()  # --rt-helpers: raised (below the tick thread) while a goal runs
         next_flush = time.monotonic() + self.flush_interval_s
         while True:
             item = self.queue.get(timeout=max(0.01, next_flush - time.monotonic()))

@@ -37,6 +37,7 @@ from typing import Any
 from executive.observe.fold import apply, new_state
 from executive.observe.mcap_log import png_bytes, read_log
 from executive.observe.sink import DropQueue, SnapshotSink
+from executive.os_realtime import helper_thread_init
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_CLIENT_MESSAGE = 64 * 1024
@@ -133,6 +134,10 @@ class ViewerServer:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._log_cache: dict[tuple[str, float, int], dict[str, Any]] = {}
+        #: pushes that encoded a message (JSON state/delta, PNG frame) and pushes skipped
+        #: because no client was connected (``/status``: ``encoded_pushes``/``idle_pushes``)
+        self.encoded_pushes = 0
+        self.idle_pushes = 0
 
     # -- lifecycle ------------------------------------------------------------------------
     @property
@@ -146,7 +151,28 @@ class ViewerServer:
             raise RuntimeError("viewer did not start")
         if self._error is not None:
             raise RuntimeError(f"viewer could not start: {self._error}") from self._error
+        self._warm_up()
         return self.url
+
+    def _warm_up(self) -> None:
+        """One ``GET /healthz`` and ``/status`` through the server's own socket, now (before
+        any goal), not at the first request during a goal. Why: the first request costs the
+        server thread 40-45 ms (importing ``encodings.idna`` and ``stringprep`` for the Host
+        and URL, aiohttp's first use of its request and JSON paths) against ~1 ms after, all
+        of it holding the GIL the tick thread needs. Best effort: no counters move (both are
+        plain allowed GETs), and a failure only leaves the cost where it was."""
+        import http.client
+
+        host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(self.host, self.host)
+        for path in ("/healthz", "/status"):
+            conn = http.client.HTTPConnection(host, self.port, timeout=2.0)
+            try:
+                conn.request("GET", path, headers={"Host": f"127.0.0.1:{self.port}"})
+                conn.getresponse().read()
+            except (OSError, http.client.HTTPException):
+                return
+            finally:
+                conn.close()
 
     def stop(self, timeout: float = 5.0) -> None:
         if self._loop is not None and self._stop is not None:
@@ -167,6 +193,7 @@ class ViewerServer:
         return self._thread is not None and self._thread.is_alive()
 
     def _run(self) -> None:
+        helper_thread_init()  # --rt-helpers: raised (below the tick thread) while a goal runs
         loop = asyncio.new_event_loop()
         self._loop = loop
         try:
@@ -246,6 +273,15 @@ class ViewerServer:
             elif topic == "outcome":
                 self.outcome = payload
                 full = True
+        if not self.clients:
+            # Nobody listens: the snapshots are folded (the state a client gets on connecting)
+            # and the outcome kept (/status, /healthz), but nothing is encoded. Why: this thread
+            # shares the GIL with the tick thread; JSON of the whole tree and a PNG per frame,
+            # for nobody, were GIL time taken from the tick loop. A client that connects gets
+            # the state and the latest frame from its handler (_ws), so this frame is counted
+            # as sent.
+            self.idle_pushes += 1
+            return self.frame["tick"] if self.frame is not None else last_frame_sent
         msgs = []
         if full and self.state["synced"]:
             msgs.append(self._state_msg())
@@ -254,6 +290,8 @@ class ViewerServer:
         if self.frame is not None and self.frame["tick"] != last_frame_sent:
             msgs.append(json.dumps(self._frame_msg(self.frame)))
             last_frame_sent = self.frame["tick"]
+        if msgs:
+            self.encoded_pushes += 1
         for m in msgs:
             await self._broadcast(m)
         return last_frame_sent
@@ -312,6 +350,7 @@ class ViewerServer:
             "last_error": self.last_error, "dropped_snapshots": 0,
             "control_enabled": self.allow_control,
             "refused": dict(self.refused), "clients": len(self.clients),
+            "encoded_pushes": self.encoded_pushes, "idle_pushes": self.idle_pushes,
             "log_dir": str(self.log_dir) if self.log_dir else None,
         }
         if self.sink is not None:

@@ -200,3 +200,41 @@ def test_health_and_status_follow_the_loop(capsys):
     finally:
         srv.stop()
     assert main(["status", "--port", str(srv.port), "--timeout", "1"]) == 1  # nobody there now
+
+
+def test_no_encoding_without_clients_and_status_stays_correct():
+    """With nobody connected the viewer folds every snapshot (a client gets the current state
+    on connecting) and keeps the outcome for /status, but encodes nothing (JSON of the tree,
+    PNG frames: GIL time taken from the tick thread). With a client it encodes its pushes."""
+    import time
+
+    from aiohttp import ClientSession
+
+    srv, sink, rt, compiled = live_server()
+    try:
+        out = rt.execute(compiled)
+        deadline = time.monotonic() + 10
+        while (srv.outcome is None or srv.state["tick"] != out.ticks) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert srv.outcome is not None and srv.state["tick"] == out.ticks
+        assert srv.idle_pushes > 0 and srv.encoded_pushes == 0
+        code, st = http(srv.url + "status")
+        assert code == 200 and st["ticks"] == out.ticks and st["outcome"]["outcome"] == out.outcome
+        assert st["clients"] == 0 and st["encoded_pushes"] == 0
+        assert http(srv.url + "healthz")[1]["detail"] == "run finished"
+
+        async def watch():
+            async with ClientSession() as s, s.ws_connect(srv.url + "ws") as ws:
+                assert (await ws.receive_json(timeout=5))["type"] == "hello"
+                state = await ws.receive_json(timeout=5)  # folded while nobody listened
+                assert state["type"] == "state" and state["state"]["tick"] == out.ticks
+                goal = threading.Thread(target=rt.execute, args=(compiled,))
+                goal.start()
+                pushed = await ws.receive_json(timeout=10)
+                assert pushed["type"] in ("state", "delta")
+                goal.join(60)
+
+        run_in_own_thread(watch, 60)
+        assert srv.encoded_pushes > 0
+    finally:
+        srv.stop()

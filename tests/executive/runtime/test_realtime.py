@@ -212,6 +212,28 @@ def test_vla_leaf_warms_up_in_setup_in_real_time(monkeypatch):
     assert calls == [engine]  # lockstep: no warm-up
 
 
+def test_vla_leaf_hands_the_runs_helper_thread_init_to_its_runner(monkeypatch):
+    """The VLA leaf's chunk runner calls the run context's ``helper_thread_init`` first on its
+    worker thread (how --rt-helpers reaches a thread that starts mid-goal)."""
+    from behaviours import vla
+    from behaviours.context import RunContext
+    from behaviours.vla_engine import load_cached
+    from executive.os_realtime import helper_thread_init
+    from inference.reference import reference_model
+
+    backend = SimBackend.create()
+    rt = Runtime(backend, RunConfig(clock="realtime", rate_hz=10.0))
+    ctx = RunContext(ports=rt.ports, limits=rt.limits, clock=backend.now, gate=rt.gate)
+    ctx.extras["helper_thread_init"] = helper_thread_init
+    engine = load_cached(reference_model(None), "auto")
+    monkeypatch.setattr(vla.SETTINGS, "provider", lambda: engine)
+    monkeypatch.setattr(vla.SETTINGS, "warmup", False)
+    leaf = vla.VLAPolicy("pick", "red_cup")
+    leaf.setup(context=ctx)
+    leaf.initialise()
+    assert leaf.runner is not None and leaf.runner.worker_init is helper_thread_init
+
+
 # -- --rt: real-time scheduling, mlockall, affinity ----------------------------------------------
 ROOT = EXAMPLES.parent
 _PR_CAPBSET_DROP, _CAP_IPC_LOCK, _CAP_SYS_NICE = 24, 14, 23
@@ -253,7 +275,7 @@ from executive.runtime import RunConfig, Runtime
 from executive.sim.backend import SimBackend
 for _ in range(2):
     b = SimBackend.create(dt=0.02)
-    rt = Runtime(b, RunConfig(clock="realtime", rate_hz=50.0, rt=RTRequest(cpu=0)))
+    rt = Runtime(b, RunConfig(clock="realtime", rate_hz=50.0, rt=RTRequest(cpu=0, helpers=5)))
     out = rt.execute(compile_plan(Plan((Step("wait", params={"seconds": 0.1}),)), b.entities()))
     print(json.dumps({"outcome": out.outcome, "rt": out.timing["rt"]}))
 """
@@ -261,7 +283,8 @@ for _ in range(2):
 
 def test_rt_refused_without_privileges_is_said_once_and_the_goals_run():
     """An unprivileged process: SCHED_FIFO (EPERM) and mlockall are refused, each said once on
-    stderr with the reason and the fix, both goals still run; affinity (no privilege needed)
+    stderr with the reason and the fix (--rt-helpers too: not applied without the tick
+    thread's priority), both goals still run; affinity (no privilege needed)
     is granted; timing.rt says what was granted and refused."""
     import json
 
@@ -272,13 +295,15 @@ def test_rt_refused_without_privileges_is_said_once_and_the_goals_run():
     assert [g["outcome"] for g in goals] == ["succeeded", "succeeded"]
     for g in goals:
         rt = g["rt"]
-        assert rt["requested"] == {"policy": "SCHED_FIFO", "priority": 50, "mlockall": True, "cpu": 0}
+        assert rt["requested"] == {"policy": "SCHED_FIFO", "priority": 50, "mlockall": True, "cpu": 0,
+                                   "helpers_priority": 5}
         assert rt["granted"]["scheduler"] is None and rt["granted"]["mlockall"] is False
         assert rt["granted"]["cpus"] == [0]
         assert any(r.startswith("SCHED_FIFO priority 50: EPERM") for r in rt["refused"]), rt
         assert any(r.startswith("mlockall(MCL_CURRENT|MCL_FUTURE): E") for r in rt["refused"]), rt
+        assert any(r.startswith("--rt-helpers 5: not applied") for r in rt["refused"]), rt
     said = [line for line in p.stderr.splitlines() if line.startswith("executive: --rt: the OS refused")]
-    assert len(said) == 2, p.stderr  # SCHED_FIFO and mlockall, once each for two goals
+    assert len(said) == 3, p.stderr  # SCHED_FIFO, mlockall and the helpers, once each for two goals
     fifo = next(line for line in said if "SCHED_FIFO" in line)
     assert "CAP_SYS_NICE" in fifo and "RLIMIT_RTPRIO is 0" in fifo and "limits.conf" in fifo
     assert "RLIMIT_MEMLOCK is 64 KiB" in next(line for line in said if "mlockall" in line)
@@ -303,6 +328,8 @@ def test_cli_rt_refused_reports_in_the_json_line():
     (["--rt-cpu", "0"], "--rt-cpu needs --rt"),
     (["--rt", "--rt-priority", "0"], "--rt-priority"),
     (["--rt", "--clock", "lockstep"], "--rt needs --clock realtime"),
+    (["--rt-helpers", "1"], "--rt-helpers needs --rt"),
+    (["--rt", "--rt-helpers", "50"], "--rt-helpers must be within 1..49"),
 ])
 def test_cli_rt_bad_input_names_the_flag(capsys, args, flag):
     from executive.cli import main
@@ -387,6 +414,92 @@ def test_rt_granted_on_the_tick_thread_for_the_goal_only():
     assert rt["refused"] == [] and rt["mlockall_ms"] >= 0
     assert result["after"] == (os.SCHED_OTHER, tuple(cpus))
     assert _vm_locked_kib() == 0
+
+
+class _HelperSched:
+    """A sink that, at tick 2, starts a VLA chunk runner (the shipped reference policy) with the
+    ``worker_init`` the run context hands the VLA leaf, as the leaf does when its policy starts
+    mid-goal; then records every helper thread's scheduling class and priority at each tick."""
+
+    def __init__(self) -> None:
+        from behaviours.vla_engine import load_cached
+        from inference.reference import reference_model
+
+        self.engine = load_cached(reference_model(None), "auto")  # loaded before the goal
+        self.runner = None
+        self.seen: dict[str, set[tuple[int, int]]] = {}
+        self.tick_thread: set[tuple[int, int]] = set()
+
+    def on_tick(self, info) -> None:
+        import os
+
+        from executive.os_realtime import HELPERS
+        from inference.runner import ChunkRunner
+
+        if info.tick == 2:
+            self.runner = ChunkRunner(self.engine, info.context.clock,
+                                      worker_init=info.context.extras["helper_thread_init"]).start()
+        if info.tick >= 4:
+            self.tick_thread.add((os.sched_getscheduler(0) & ~os.SCHED_RESET_ON_FORK,
+                                  os.sched_getparam(0).sched_priority))
+            for tid, th in HELPERS.threads().items():
+                sched = os.sched_getscheduler(tid) & ~os.SCHED_RESET_ON_FORK
+                self.seen.setdefault(th.name, set()).add((sched, os.sched_getparam(tid).sched_priority))
+
+    def on_outcome(self, outcome) -> None:
+        pass
+
+
+@pytest.mark.skipif(not _rt_grantable(), reason="this system refuses SCHED_FIFO (needs root or CAP_SYS_NICE)")
+def test_rt_helpers_raise_the_helper_threads_for_the_goal_and_restore_them(tmp_path):
+    """--rt-helpers 5: during the goal the MCAP log writer, the viewer's server thread (started
+    before it) and a VLA runner's worker (started mid-goal through ``worker_init``) run
+    SCHED_FIFO 5 while the tick thread runs SCHED_FIFO 10; afterwards every one is back to
+    SCHED_OTHER, and timing.rt names the raised threads."""
+    import os
+
+    from executive.observe.mcap_log import open_run_log
+    from executive.observe.server import ViewerServer
+    from executive.observe.sink import SnapshotSink
+    from executive.os_realtime import HELPERS, RTRequest
+
+    sink = SnapshotSink(target_rate_hz=50.0)
+    writer = open_run_log(sink, tmp_path / "run.mcap", clock="realtime")
+    server = ViewerServer(sink, log_dir=tmp_path, port=0, target_rate_hz=50.0)
+    server.start()
+    probe = _HelperSched()
+    result: dict = {}
+
+    def goal() -> None:
+        backend = SimBackend.create(dt=0.02)
+        req = RTRequest(priority=10, lock_memory=False, helpers=5)
+        cfg = RunConfig(clock="realtime", rate_hz=50.0, rt=req)
+        rt = Runtime(backend, cfg, sinks=[sink, probe])
+        result["out"] = rt.execute(compile_plan(Plan((Step("wait", params={"seconds": 0.5}),)),
+                                                backend.entities()))
+        result["after"] = {th.name: (os.sched_getscheduler(tid) & ~os.SCHED_RESET_ON_FORK,
+                                     os.sched_getparam(tid).sched_priority)
+                           for tid, th in HELPERS.threads().items()}
+
+    try:
+        t = threading.Thread(target=goal)
+        t.start()
+        t.join(60)
+    finally:
+        if probe.runner is not None:
+            probe.runner.stop()
+        writer.close()
+        server.stop()
+    out = result["out"]
+    assert out.outcome == "succeeded"
+    assert probe.tick_thread == {(os.SCHED_FIFO, 10)}
+    for name in ("mcap-log", "viewer", "vla-chunk-runner"):
+        assert probe.seen.get(name) == {(os.SCHED_FIFO, 5)}, (name, probe.seen)
+        assert result["after"][name] == (os.SCHED_OTHER, 0), result["after"]
+    helpers = out.timing["rt"]["granted"]["helpers"]
+    assert helpers["scheduler"] == "SCHED_FIFO" and helpers["priority"] == 5
+    assert {"mcap-log", "viewer", "vla-chunk-runner"} <= set(helpers["threads"])
+    assert out.timing["rt"]["requested"]["helpers_priority"] == 5 and out.timing["rt"]["refused"] == []
 
 
 # -- stop fast: every way of cancelling reaches zero velocity before the next tick ---------------
