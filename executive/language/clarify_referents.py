@@ -1,0 +1,160 @@
+"""Referents the words do not pin down: asked about with ``status "clarify"`` (see clarify.py).
+
+Why apart: these checks look for a phrase that should name one thing and does not — a pronoun
+with nothing before it, a description by fitness ("the appropriate place") or by contrast with
+nothing said ("the other cup"), "all" with no noun, a vague amount ("a few apples") and, with no
+world to look in, a kindless singular ("the thing") or "something". They run last, after the
+checks on goals, choices and arrangements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from executive.language import chunk
+from executive.language import knowledge as kn
+from executive.language import lexicon as lx
+from executive.language.clarify_words import (
+    INDEFINITE,
+    PRONOUNS,
+    Outcome,
+    any_noun,
+    first_verb,
+    is_noun,
+)
+from executive.language.clauses import split
+
+_DEMONSTRATIVES = frozenset({"that", "this", "those", "these"})
+#: What may follow a demonstrative used as a pronoun ("undo that.", "put this on the table").
+_PRONOUN_FOLLOWERS = frozenset({".", "!", "?", ",", ";", ":", "on", "in", "into", "onto", "to",
+                                "at", "with", "from", "off", "up", "down", "back", "away",
+                                "out", "over", "again", "please", "here", "there", "and", "for",
+                                "near", "next", "under", "one", "is", "was"})
+#: A description by fitness names no particular thing.
+_FITNESS = frozenset({"appropriate", "suitable", "proper", "corresponding", "respective",
+                      "relevant", "correct", "right", "usual", "designated", "matching"})
+_CONTRAST = frozenset({"other", "same", "remaining", "rest"})
+_VAGUE_AMOUNTS: tuple[tuple[str, ...], ...] = (("a", "few"), ("several",), ("a", "number", "of"),
+                                               ("some", "of", "the"), ("a", "bunch", "of"),
+                                               ("a", "handful", "of"))
+#: Singular nouns that name no kind of thing ("the thing", "that object").
+_KINDLESS = frozenset({"thing", "object", "item"})
+_GENERIC = frozenset({"something", "anything", "thing", "things", "stuff", "whatever"})
+_REQUEST_VERBS = frozenset({"bring", "get", "fetch", "give", "hand", "find", "grab", "pick",
+                            "take", "want", "like", "need", "craving", "crave", "have", "pass"})
+
+
+def _dangling_pronoun(toks: Sequence[str], grounded: bool) -> tuple[str, int, int] | None:
+    """The first object pronoun with no noun before it in the whole request, and its span.
+
+    ("the red one" is left to the grounder when there is a world: a colour may pick it.)"""
+    seen_noun = False
+    for seg in split(list(toks)):
+        words = list(toks[seg.start : seg.end])
+        fv = first_verb(words)
+        start = fv[0] if fv else 0
+        for j, w in enumerate(words):
+            if j == start and w in lx.VERB_BASE:
+                continue  # the clause's verb ("can", "water", "light" are nouns too)
+            if w in PRONOUNS and j > start:
+                nxt = words[j + 1] if j + 1 < len(words) else ""
+                if w in _DEMONSTRATIVES and nxt and nxt not in _PRONOUN_FOLLOWERS:
+                    continue  # "that cup", "that caffeinated drink": a determiner here
+                if w == "that" and j > 0 and is_noun(words[j - 1]):
+                    continue  # "a drink that ...": a relative pronoun
+                if not seen_noun:
+                    return w, seg.start + j, seg.start + j + 1
+            elif w == "one" and not grounded and j > 1 and words[j - 2] in lx.DETERMINERS and (
+                    not seen_noun) and (
+                    j + 1 >= len(words) or words[j + 1] in _PRONOUN_FOLLOWERS - {"one"}) and (
+                    words[j + 1 : j + 2] != ["of"]):
+                # "the crispy one", with nothing before it
+                return f"the {words[j - 1]} one", seg.start + j - 2, seg.start + j + 1
+            elif is_noun(w) or (j > 0 and words[j - 1] in {"the", "a", "an"} and (
+                    w not in lx.DETERMINERS and w not in PRONOUNS and w not in lx.COLOURS
+                    and w not in lx.SIZES and chunk.is_noun(w) and not chunk.adjective(w))):
+                seen_noun = True  # "pick up the can and place it": after an article, a noun
+    return None
+
+
+def _handed(t: list[str], k: int) -> bool:
+    """"right" at ``k`` is a side, not fitness: the next word is a body part or effector ("the
+    right arm"), or "left" stands in the same sentence as its contrast ("the left shelf and
+    the right shelf", "small cookware in the left cabinet, large in the right cabinet")."""
+    from executive.language.effector import EFFECTORS
+    from executive.language.harm import body_part
+
+    nxt = t[k + 1] if k + 1 < len(t) else ""
+    if nxt in EFFECTORS or (nxt.isalpha() and body_part(nxt)):
+        return True
+    return any(x == "left" and ((j + 1 < len(t) and any_noun(t[j + 1])) or t[j + 1 : j + 2] in (
+        ["side"], ["one"])) for j, x in enumerate(t) if j != k)
+
+
+def ambiguous(toks: Sequence[str], grounded: bool) -> Outcome | None:
+    t = list(toks)
+    heads_before: list[str] = []
+    for k, w in enumerate(t):
+        nxt = t[k + 1 : k + 4]
+        noun = next((x for x in nxt if any_noun(x)), None)
+        if w in _FITNESS and noun is not None and not (w == "right" and nxt[:1] in (
+                ["side"], ["of"], ["hand"], ["corner"], ["drawer"], ["shelf"], ["door"])) and (
+                not (w == "right" and _handed(t, k))):
+            return Outcome("clarify", question=f"Which {noun} do you mean by '{w} {noun}'? "
+                                               f"Please name it.",
+                           span=(k, k + 2 + nxt.index(noun)))
+        if w in _CONTRAST and noun is not None and k > 0 and t[k - 1] in {
+                "the", "its", "that", "those"} and noun not in heads_before and not (
+                {"as", "than"} & set(t[k + 1 : k + 6])):  # "the same shelf as the plates"
+            return Outcome("clarify", question=f"Which {noun} do you mean by '{w} "
+                                                   f"{noun}'? I don't know which one you "
+                                                   "mean.")
+        if w == "all" and (k + 1 >= len(t) or t[k + 1] in {"on", "in", "into", "onto", "to",
+                                                             ".", "!", "?", ","}) and not (
+                heads_before):
+            return Outcome("clarify", question="All of what? Please name the things.",
+                           span=(k, k + 1))
+        if is_noun(w):
+            heads_before.append(w)
+    for k in range(len(t)):
+        for pat in _VAGUE_AMOUNTS:
+            if tuple(t[k : k + len(pat)]) == pat:
+                noun = next((x for x in t[k + len(pat) : k + len(pat) + 3] if is_noun(x)),
+                            "things")
+                return Outcome("clarify", question=f"How many {noun} would you like?",
+                               span=(k, k + len(pat)))
+    dangling = _dangling_pronoun(t, grounded)
+    if dangling is not None:
+        pron, a, b = dangling
+        return Outcome("clarify", question=f"What do you mean by '{pron}'? Please name the "
+                                           "thing.", span=(a, b))
+    if not grounded:
+        for k, w in enumerate(t):
+            # "hand me the thing on the table": a singular that names no kind, with no world
+            # to look in (a colour or place may single it out there)
+            if w in _KINDLESS and k > 0 and (t[k - 1] in lx.DETERMINERS or (
+                    t[k - 1].isalpha() and chunk.adjective(t[k - 1]))) and t[k + 1 : k + 2] not in (
+                    ["called"], ["named"], ["of"]) and any(
+                    lx.VERBS.get(lx.VERB_BASE.get(x, x)) for x in t[:k]):
+                return Outcome("clarify", question=f"Which {w} do you mean? Please name it.",
+                               span=(k, k + 1))
+            if w in _GENERIC and (k == 0 or t[k - 1] in INDEFINITE | _REQUEST_VERBS | {
+                    "me", "us", "for", "with", "different"}) and any(
+                    x in _REQUEST_VERBS for x in t[:k]):
+                return Outcome("clarify", question="What would you like me to bring? Please "
+                                                   "name the thing.", span=(k, _phrase_end(t, k)))
+            # a category ("a drink", "a snack"), narrowed by what the robot cannot check
+            if w in INDEFINITE and k + 2 < len(t) and t[k + 1] in kn.curated().categories and (
+                    t[k + 2] in {"that", "which"}) and any(x in _REQUEST_VERBS for x in t[:k]):
+                return Outcome("clarify", question=f"Which {t[k + 1]} would you like? I "
+                                                   "can't tell which one fits that "
+                                                   "description.", span=(k, _phrase_end(t, k)))
+    return None
+
+
+def _phrase_end(t: Sequence[str], k: int) -> int:
+    """Where a description that starts at ``k`` ends: the next punctuation or "but"."""
+    for j in range(k + 1, len(t)):
+        if t[j] in {".", "!", "?", ";", ",", "but"}:
+            return j
+    return len(t)
