@@ -23,6 +23,8 @@ from executive.language.clarify_words import (
     Outcome,
     clause_words,
     first_verb,
+    only_noun,
+    only_verb,
 )
 
 # --- under-specified before infeasible: what must be known even to say what cannot be done --
@@ -120,9 +122,36 @@ def _modifies(t: Sequence[str], j: int) -> bool:
     fv = first_verb(t)
     if fv is not None and fv[0] == j:
         return False  # the request's verb ("pickup items")
+    if fv is not None and fv[0] == j - 1 and wn.synsets(
+            f"{lx.VERB_BASE.get(t[j - 1], t[j - 1])}_{w}", "v"):
+        return False  # the verb's particle, a phrasal verb in WordNet ("pick up items")
     if wn.synsets(w, "a") or wn.synsets(w, "s"):
         return True  # "heavy items", and "... and light items" (the verb gapped)
     return w not in lx.VERB_BASE and not _place_word(w)
+
+
+def _finite_verb(t: Sequence[str], k: int) -> bool:
+    """Is the "-s" word at ``k`` the verb of a statement ("the drawer needs to be closed", "the
+    lamp wants switching off") rather than a plural noun? A clause that opens with a
+    determiner or with a noun that is no verb is a statement about its subject, not a
+    command; its first word after the subject's nouns that WordNet reads as a verb,
+    followed by no noun of its own (an infinitive, a participle, an object's determiner), is
+    its finite verb: English puts a bare plural right after a singular head only in a
+    compound ("drawer handles")."""
+    if not kn.available():
+        return False
+    wn = kn.reader()
+    if not wn.morphy(t[k], "v"):
+        return False
+    start = max((j + 1 for j in range(k) if t[j] in {",", ";", ".", "!", "?"}), default=0)
+    fv = first_verb(t[start:k])
+    if fv is None or not (t[start + fv[0]] in lx.DETERMINERS or only_noun(t[start + fv[0]])):
+        return False  # a command ("store items"), not a statement about a subject
+    if any(x in lx.VERB_BASE or (x.isalpha() and only_verb(x)) for x in t[start + fv[0] + 1 : k]):
+        return False  # a verb before it already: "the robot stores items"
+    nxt = t[k + 1] if k + 1 < len(t) else "."
+    return nxt in {"to", "be", "been", "being", "not"} or nxt in lx.DETERMINERS or (
+        nxt.isalpha() and nxt.endswith(("ed", "ing", "en")) and bool(wn.morphy(nxt, "v")))
 
 
 def unnamed_things(toks: Sequence[str]) -> Outcome | None:
@@ -141,7 +170,7 @@ def unnamed_things(toks: Sequence[str]) -> Outcome | None:
         prev = t[k - 1]
         if prev in DEFINITE or prev.isdigit() or prev in lx.NUMBER_WORDS:
             continue
-        if _modifies(t, k - 1):
+        if _modifies(t, k - 1) or _finite_verb(t, k):
             continue
         return Outcome("clarify", question=f"Which {w} do you mean? Please name them.",
                        span=(k, k + 1))

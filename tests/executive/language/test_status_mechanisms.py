@@ -1,0 +1,52 @@
+"""The non-task statuses by mechanism (clarify_*.py, capability.py, harm.py, airborne.py).
+
+Every sentence here was written for these tests, with phrasings and objects no line of the
+real corpus has, so a rule passes only when the mechanism behind it works (a statement's
+finite verb, a WordNet phrasal verb, a WordNet class), not when a word list matches.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from executive.language import knowledge, understand
+from executive.language.clarify import Outcome, check
+from executive.language.normalise import tokenize
+
+pytestmark = pytest.mark.skipif(not knowledge.available(),
+                                reason=f"WordNet 3.0 missing: {knowledge.unavailable_reason()}")
+
+
+def _check(text: str) -> Outcome | None:
+    return check(tokenize(text.lower()))
+
+
+# -- a statement's verb is no plural noun -------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "The cupboard needs to be closed.",
+    "The tap wants turning off.",
+    "The pantry needs the jars taken out.",
+    "Grandma's dresser needs dusting.",
+])
+def test_statement_verb_is_not_asked_about(text: str) -> None:
+    found = _check(text)
+    assert found is None or not (found.question or "").startswith(("Which needs", "Which wants")), (
+        text, found)
+
+
+@pytest.mark.parametrize("text", [
+    "Pick up items from the windowsill.",
+    "Put away objects, please.",
+    "Take out items from the hamper.",
+])
+def test_particle_is_no_kind_word(text: str) -> None:
+    """"up", "away", "out" after the verb are its particle (WordNet has pick_up, put_away,
+    take_out), not a word that narrows "items" to a kind."""
+    found = _check(text)
+    assert found is not None and found.status == "clarify" and "Which" in (found.question or "")
+
+
+def test_kind_word_still_names_the_things() -> None:
+    assert _check("Pick up wooden items from the windowsill.") is None
+    assert understand("Pick up the objects from the windowsill.").status == "ok"
