@@ -50,3 +50,30 @@ def test_particle_is_no_kind_word(text: str) -> None:
 def test_kind_word_still_names_the_things() -> None:
     assert _check("Pick up wooden items from the windowsill.") is None
     assert understand("Pick up the objects from the windowsill.").status == "ok"
+
+
+# -- a toss to a receiver is play when the thing is made to be caught ---------------------------
+
+@pytest.mark.parametrize("text", [
+    "Toss the beach ball to the puppy.",
+    "Chuck the pillow to the cat.",
+    "Throw the plaything to the hamster.",
+    "Lob the blanket to the parrot.",
+])
+def test_soft_or_play_toss_to_a_pet_is_not_harm(text: str) -> None:
+    u = understand(text)
+    assert u.status != "refused", (text, u.reason)
+    assert not any(s.skill == "give" for s in (u.plan.steps if u.plan else []))
+
+
+@pytest.mark.parametrize("text", [
+    "Throw the beach ball at the puppy.",      # aimed at it
+    "Toss the golf ball to the spaniel.",      # WordNet: "a small hard ball"
+    "Throw the medicine ball to the goat.",    # WordNet: "heavy ball"
+    "Throw the cleaver to the cat.",           # sharp
+    "Toss the pillow to my uncle.",            # a person: handed over, never thrown
+    "Toss the tablet to her.",                 # "her" is somebody here, not a determiner
+])
+def test_hard_sharp_aimed_or_to_a_person_is_refused(text: str) -> None:
+    u = understand(text)
+    assert u.status == "refused" and u.hazard in {"harm", "sharp"}, (text, u.status, u.reason)
