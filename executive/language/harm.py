@@ -296,7 +296,8 @@ def _props(ph: Phrase | None) -> frozenset[str]:
     # a "wall socket" is not an eye socket)
     compound = "_".join(ph.words[-2:]) if len(ph.words) > 1 else ""
     known = bool(compound) and kn.available() and bool(kn.reader().synsets(compound, "n"))
-    if body_part(compound if known else ph.head) and not _artifact_part(ph.words):
+    if body_part(compound if known else ph.head) and not _artifact_part(ph.words) and not (
+            _region_of_thing(ph)):
         out.add("body_part")
     kind = head_living_kind(ph.words)
     if kind is not None:
@@ -311,6 +312,16 @@ def _props(ph: Phrase | None) -> frozenset[str]:
     if words & LIVE_STATES and "electronic" in out:
         out.add("live_wire")
     return frozenset(out)
+
+
+def _region_of_thing(ph: Phrase) -> bool:
+    """"the back of the fridge", "the arm of the sofa", "the foot of the bed": a body-part
+    noun whose "of" complement names a thing, not a being, is a part or a region of that
+    thing (English lends body words to objects: WordNet's back.n.08, arm.n.03, foot.n.03).
+    Only "of" a person or an animal ("the back of the child") is a body."""
+    return bool(ph.parts) and not any(
+        living_kind(p) is not None or body_part(p) or p in lx.PERSON_WORDS | lx.ANIMAL_WORDS
+        for p in ph.parts)
 
 
 def _artifact_part(words: Sequence[str]) -> bool:
