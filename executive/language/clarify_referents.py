@@ -143,12 +143,47 @@ def ambiguous(toks: Sequence[str], grounded: bool) -> Outcome | None:
                     x in _REQUEST_VERBS for x in t[:k]):
                 return Outcome("clarify", question="What would you like me to bring? Please "
                                                    "name the thing.", span=(k, _phrase_end(t, k)))
+            # "push something", "wipe anything off": an indefinite pronoun as the whole object
+            # of a skill verb says nothing of what to act on (a description after it — "to
+            # eat", "that is red" — is left to the rules above and to the grounder)
+            # "take one", "grab one off the shelf": a bare "one" with no kind said before it
+            if w == "one" and k > 0 and _skill_before(t, k) is not None and (
+                    k + 1 >= len(t) or t[k + 1] in _OBJECT_ENDS) and not any(
+                    is_noun(x) and lx.VERB_BASE.get(x, x) not in lx.VERBS for x in t[:k]):
+                return Outcome("clarify", question="One of what? Please name the thing.",
+                               span=(k, k + 1))
+            if w in {"something", "anything"} and k > 0 and (
+                    skill := _skill_before(t, k)) is not None and (
+                    k + 1 >= len(t) or t[k + 1] in _OBJECT_ENDS):
+                return Outcome("clarify", question=f"What should I {skill}? Please name the "
+                                                   "thing.", span=(k, k + 1))
             # a category ("a drink", "a snack"), narrowed by what the robot cannot check
             if w in INDEFINITE and k + 2 < len(t) and t[k + 1] in kn.curated().categories and (
                     t[k + 2] in {"that", "which"}) and any(x in _REQUEST_VERBS for x in t[:k]):
                 return Outcome("clarify", question=f"Which {t[k + 1]} would you like? I "
                                                    "can't tell which one fits that "
                                                    "description.", span=(k, _phrase_end(t, k)))
+    return None
+
+
+#: What may follow an object noun phrase that ends there: punctuation, a preposition, a
+#: particle or the next clause.
+_OBJECT_ENDS = frozenset({".", "!", "?", ",", ";", "and", "then", "on", "in", "into", "onto",
+                          "off", "from", "under", "over", "away", "up", "down", "out", "back",
+                          "next", "near", "behind", "beside", "please"})
+
+
+def _skill_before(t: Sequence[str], k: int) -> str | None:
+    """The verb that takes the word at ``k`` as its object — the word before it, or before a
+    particle ("pick up something") — when the robot has a skill for it; else ``None``."""
+    for j in (k - 1, k - 2):
+        if j < 0:
+            return None
+        w = t[j]
+        if lx.VERBS.get(lx.VERB_BASE.get(w, w)) is not None:
+            return " ".join([lx.VERB_BASE.get(w, w), *t[j + 1 : k]])  # "pick up"
+        if w not in {"up", "down", "out", "away", "off", "over", "back"}:
+            return None
     return None
 
 

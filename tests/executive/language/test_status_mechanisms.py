@@ -119,3 +119,23 @@ def test_striking_a_group_of_people_is_harm(text: str) -> None:
 ])
 def test_ground_bump_and_noun_lists_are_no_crash(text: str) -> None:
     assert understand(text).status != "refused", text
+
+
+# -- an indefinite pronoun as the whole object of a skill verb ----------------------------------
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("Nudge something.", "What should I nudge?"),
+    ("Wipe anything off the windowsill.", "What should I wipe?"),
+    ("Pick up something, please.", "What should I pick up?"),
+    ("Grab one off the bookcase.", "One of what?"),
+    ("Lift one up.", "One of what?"),
+])
+def test_object_that_names_nothing_is_asked(text: str, asks: str) -> None:
+    found = _check(text)
+    assert found is not None and found.status == "clarify" and (found.question or "").startswith(
+        asks), (text, found)
+
+
+def test_one_after_a_kind_is_no_question() -> None:
+    assert _check("The pears are ripe, grab one.") is None
+    assert _check("Grab one pear off the bookcase.") is None
