@@ -139,3 +139,21 @@ def test_object_that_names_nothing_is_asked(text: str, asks: str) -> None:
 def test_one_after_a_kind_is_no_question() -> None:
     assert _check("The pears are ripe, grab one.") is None
     assert _check("Grab one pear off the bookcase.") is None
+
+
+# -- what no gripper lifts, from WordNet classes ------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Grab the ceiling.",            # a part of the building
+    "Pick up the creek.",           # a body of water
+    "Fetch me the gazebo.",         # a building
+])
+def test_fixed_or_natural_things_cannot_be_picked(text: str) -> None:
+    u = understand(text)
+    assert u.status == "infeasible", (text, u.status, u.reason)
+
+
+def test_household_things_and_category_plurals_stay_pickable() -> None:
+    for text in ("Pick up the doormat.", "Bring me the electronics.", "Hand me the shelf liner."):
+        assert understand(text).status == "ok", text
+    assert understand("Move the star next to the moon.").status != "infeasible"  # block shapes
