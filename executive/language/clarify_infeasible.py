@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 from executive.language import knowledge as kn
 from executive.language import lexicon as lx
@@ -39,6 +40,35 @@ def _measure(toks: Sequence[str]) -> str | None:
                 toks[k + 1] not in {"m", "in"}):
             return f"{t} {toks[k + 1]}"
     return None
+
+
+#: Verbs of moving oneself: with only a direction after them they ask for a motion by an
+#: amount ("go forward", "drive backwards", "walk to the left a bit").
+_SELF_MOTION = frozenset({"move", "go", "walk", "drive", "head", "travel", "proceed", "step",
+                          "roll", "advance", "back", "reverse", "strafe", "slide", "scoot"})
+#: Directional adverbs, a closed class: they name a way to go, never a place to arrive at.
+#: ("back", "up", "down", "away" are left out: "go back" returns, "go up" may be upstairs.)
+_DIRECTIONS = frozenset({"forward", "forwards", "backward", "backwards", "ahead", "straight",
+                         "left", "right", "sideways", "around", "onward", "onwards",
+                         "leftward", "rightward", "leftwards", "rightwards"})
+#: Words that may stand beside a direction without naming a place ("a little to the left",
+#: "slowly forward two steps").
+_DIRECTION_FILLERS = frozenset({"to", "the", "a", "little", "bit", "slightly", "further",
+                                "more", "please", "slowly", "quickly", "carefully", "step",
+                                "steps", "then", "now", "just", "and", "straight", "towards",
+                                "toward", "your", "my", "in", "circle", "circles", "robot"})
+
+
+def _direction_only(rest: Sequence[str]) -> bool:
+    """The words after a verb of moving oneself are a direction and nothing else: no object,
+    no place ("go forward", "walk to the left a bit"; not "go left to the fridge")."""
+    words = [w for w in rest if w.isalpha() or w.isdigit()]
+    if any(a in {"right", "straight"} and b in {"now", "away"} for a, b in pairwise(words)):
+        return False  # "right now", "straight away": a time, not a direction
+    if not any(w in _DIRECTIONS for w in words):
+        return False
+    return all(w in _DIRECTIONS or w in _DIRECTION_FILLERS or w in lx.ADVERBS or w.isdigit()
+               or w in lx.NUMBER_WORDS for w in words)
 
 
 _NEED_WORDS = frozenset({"need", "needs", "should", "must", "has", "have", "ought", "wants"})
@@ -121,6 +151,12 @@ def infeasible(toks: Sequence[str]) -> Outcome | None:
                 return Outcome("infeasible", reason=f"I can't move things {rest[j]} the "
                                                     f"{rest[j + 1]} by an amount: name the place "
                                                     "to put it.")
+        # "go" and "ahead" are fillers to first_verb ("go ahead and ..."): "go left" leads
+        # with its direction
+        if (base in _SELF_MOTION and _direction_only(words[k + 1 :])) or (
+                k > 0 and words[k - 1] == "go" and _direction_only(words[k:])):
+            return Outcome("infeasible", reason="I can't move in a direction on its own: I go "
+                                                "to named places and things.")
         wanted = _wanted_state(words)
         if wanted is not None:
             return Outcome("infeasible", reason=f"I can't {wanted}: I have no skill for that.")

@@ -157,3 +157,21 @@ def test_household_things_and_category_plurals_stay_pickable() -> None:
     for text in ("Pick up the doormat.", "Bring me the electronics.", "Hand me the shelf liner."):
         assert understand(text).status == "ok", text
     assert understand("Move the star next to the moon.").status != "infeasible"  # block shapes
+
+
+# -- a direction is no place --------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Scoot sideways a little.",
+    "Roll onwards slowly.",
+    "Go rightwards three steps.",
+    "Drive straight ahead, please.",
+])
+def test_direction_alone_is_infeasible(text: str) -> None:
+    u = understand(text)
+    assert u.status == "infeasible", (text, u.status, u.reason, u.question)
+
+
+def test_direction_with_a_place_is_a_trip() -> None:
+    assert understand("Head straight into the pantry.").status == "ok"
+    assert understand("Go right now.").status != "infeasible"
