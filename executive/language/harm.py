@@ -278,7 +278,36 @@ def head_living_kind(words: Sequence[str]) -> str | None:
         for compound in ("_".join(ws[-2:]), "_".join([ws[-2], singular(ws[-1])])):
             if compound in kn.curated().readings or kn.reader().synsets(compound, "n"):
                 return living_kind(compound)
+        if _made_of(ws[-2]) and living_kind(ws[-2]) is None:
+            return None  # "rubber duck", "toy dinosaur", "chocolate bunny": a likeness
     return living_kind(ws[-1])
+
+
+@lru_cache(maxsize=4096)
+def _made_of(modifier: str) -> bool:
+    """Does ``modifier`` make the noun after it a likeness of what it names — a material, a
+    foodstuff or a toy ("rubber", "plastic", "chocolate", "toy"), or an adjective that
+    pertains to one ("wooden", "plastic")? WordNet: its first noun sense is noun.substance or
+    noun.food or a plaything, or an adjective sense is a pertainym of such a noun."""
+    if not modifier.isalpha() or not kn.available():
+        return False
+    wn = kn.reader()
+
+    def material(s: object) -> bool:
+        return s.lexname() in {"noun.substance", "noun.food"} or "plaything.n.01" in kn.closure(
+            s.name())
+
+    nouns = wn.synsets(modifier, "n")[:1]
+    if nouns and material(nouns[0]):
+        return True
+    for a in wn.synsets(modifier, "a")[:1] + wn.synsets(modifier, "s")[:1]:
+        for lem in a.lemmas():
+            if any(material(p.synset()) for p in lem.pertainyms()):
+                return True
+        # "wooden": "made or consisting of (entirely or in part) wood"
+        if a.definition().startswith(("made of", "made or consisting of", "consisting of")):
+            return True
+    return False
 
 
 def _props(ph: Phrase | None) -> frozenset[str]:

@@ -175,3 +175,24 @@ def test_direction_alone_is_infeasible(text: str) -> None:
 def test_direction_with_a_place_is_a_trip() -> None:
     assert understand("Head straight into the pantry.").status == "ok"
     assert understand("Go right now.").status != "infeasible"
+
+
+# -- a likeness of a being is a thing -----------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Put the toy giraffe in the crate.",       # a plaything modifier
+    "Bring me the marzipan pig.",              # a foodstuff modifier
+    "Set the clay owl on the mantel.",         # a material (noun.substance)
+    "Move the wooden camel to the shelf.",     # an adjective "made of" wood
+])
+def test_likeness_of_an_animal_is_no_animal(text: str) -> None:
+    u = understand(text)
+    assert u.status != "refused", (text, u.reason)
+
+
+@pytest.mark.parametrize("text", [
+    "Put the baby goat in the crate.",
+    "Shove the guard dog into the cupboard.",
+])
+def test_a_being_with_a_modifier_is_still_a_being(text: str) -> None:
+    assert understand(text).status == "refused", text
