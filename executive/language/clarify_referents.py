@@ -10,6 +10,7 @@ checks on goals, choices and arrangements.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from executive.language import chunk
 from executive.language import knowledge as kn
@@ -77,18 +78,28 @@ def _dangling_pronoun(toks: Sequence[str], grounded: bool) -> tuple[str, int, in
     return None
 
 
-def _handed(t: list[str], k: int) -> bool:
-    """"right" at ``k`` is a side, not fitness: the next word is a body part or effector ("the
-    right arm"), or "left" stands in the same sentence as its contrast ("the left shelf and
-    the right shelf", "small cookware in the left cabinet, large in the right cabinet")."""
-    from executive.language.effector import EFFECTORS
-    from executive.language.harm import body_part
+@lru_cache(maxsize=4096)
+def _kind_of_kinds(word: str) -> bool:
+    """A noun whose most frequent WordNet sense has many kinds under it (60 or more
+    hyponyms: "tool", "utensil", "container", "device"), so "the right one" of it asks which
+    kind fits; "box", "bowl", "drawer" have a few and name a thing with sides."""
+    if not word.isalpha() or not kn.available():
+        return False
+    wn = kn.reader()
+    senses = wn.synsets(wn.morphy(word, "n") or word, "n")[:1]
+    return bool(senses) and sum(1 for _ in senses[0].closure(lambda y: y.hyponyms())) >= 60
 
-    nxt = t[k + 1] if k + 1 < len(t) else ""
-    if nxt in EFFECTORS or (nxt.isalpha() and body_part(nxt)):
-        return True
-    return any(x == "left" and ((j + 1 < len(t) and any_noun(t[j + 1])) or t[j + 1 : j + 2] in (
-        ["side"], ["one"])) for j, x in enumerate(t) if j != k)
+
+@lru_cache(maxsize=4096)
+def _attribute(word: str) -> bool:
+    """A noun for a quality things have, not a thing ("colour", "size", "shape", "height"):
+    its most frequent WordNet sense is noun.attribute. "The same colour" compares two
+    things; it does not refer to one."""
+    if not word.isalpha() or not kn.available():
+        return False
+    wn = kn.reader()
+    senses = wn.synsets(wn.morphy(word, "n") or word, "n")[:1]
+    return bool(senses) and senses[0].lexname() == "noun.attribute"
 
 
 def ambiguous(toks: Sequence[str], grounded: bool) -> Outcome | None:
@@ -97,9 +108,19 @@ def ambiguous(toks: Sequence[str], grounded: bool) -> Outcome | None:
     for k, w in enumerate(t):
         nxt = t[k + 1 : k + 4]
         noun = next((x for x in nxt if any_noun(x)), None)
-        if w in _FITNESS and noun is not None and not (w == "right" and nxt[:1] in (
-                ["side"], ["of"], ["hand"], ["corner"], ["drawer"], ["shelf"], ["door"])) and (
-                not (w == "right" and _handed(t, k))):
+        if noun is not None and heads_before and (w in _FITNESS or w in _CONTRAST) and (
+                _attribute(noun)):
+            # "the bowl of the same colour", "the box of matching size": a relation between
+            # two things the request names, not a thing left unnamed
+            continue
+        # "right" is first a side (WordNet right.a.01); it means "correct" of what has no
+        # side — a place or a quality ("the right place", "the right amount") — and of a
+        # kind of many kinds ("the right tool", "the right container"): before a particular
+        # thing ("the right drawer", "the right bowl") it says which one
+        head = nxt[: nxt.index("of")] if "of" in nxt else nxt  # "the right amount of flour"
+        if w in _FITNESS and noun is not None and not (w == "right" and (
+                nxt[:1] in (["side"], ["of"], ["hand"], ["corner"], ["edge"], ["end"])
+                or any(is_noun(x) and not _kind_of_kinds(x) for x in head))):
             return Outcome("clarify", question=f"Which {noun} do you mean by '{w} {noun}'? "
                                                f"Please name it.",
                            span=(k, k + 2 + nxt.index(noun)))

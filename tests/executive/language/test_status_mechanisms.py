@@ -196,3 +196,35 @@ def test_likeness_of_an_animal_is_no_animal(text: str) -> None:
 ])
 def test_a_being_with_a_modifier_is_still_a_being(text: str) -> None:
     assert understand(text).status == "refused", text
+
+
+# -- "the same colour" relates two named things -------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Drop the marble into the cup of the same hue.",
+    "Set the lid on the jar of matching width.",
+])
+def test_same_attribute_is_a_relation_not_a_referent(text: str) -> None:
+    assert _check(text) is None, text
+
+
+def test_same_thing_with_nothing_before_is_still_asked() -> None:
+    found = _check("Store the whisk in the same cupboard.")
+    assert found is not None and found.status == "clarify"
+
+
+# -- "right" is first a side --------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Stow the ladle in the right canister.",
+    "Put the yarn on the right footstool and the pins on the left one.",
+])
+def test_right_before_a_thing_is_a_side(text: str) -> None:
+    assert _check(text) is None, text
+
+
+@pytest.mark.parametrize("text", ["Add the right quantity of flour.",  # a quality
+                                  "Fetch the right implement."])        # a kind of many kinds
+def test_right_before_a_quality_or_a_broad_kind_is_fitness(text: str) -> None:
+    found = _check(text)
+    assert found is not None and found.status == "clarify", text
