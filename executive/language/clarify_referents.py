@@ -24,6 +24,7 @@ from executive.language.clarify_words import (
     is_noun,
 )
 from executive.language.clauses import split
+from executive.language.normalise import is_plural
 
 _DEMONSTRATIVES = frozenset({"that", "this", "those", "these"})
 #: What may follow a demonstrative used as a pronoun ("undo that.", "put this on the table").
@@ -78,6 +79,18 @@ def _dangling_pronoun(toks: Sequence[str], grounded: bool) -> tuple[str, int, in
     return None
 
 
+def _several_before(words: Sequence[str]) -> bool:
+    """Several things are named before: a plural noun, two nouns joined by "and", or a plural
+    pronoun ("put the cups and the mugs in the same cupboard", "put them in the same box").
+    Then "the same X" has its internal reading — one X for all of them — not the anaphoric
+    one that needs an X said before."""
+    nouns = [j for j, x in enumerate(words) if any_noun(x)]
+    if any(is_plural(words[j]) for j in nouns) or set(words) & {"them", "these", "those",
+                                                                  "both", "all"}:
+        return True
+    return len(nouns) >= 2 and "and" in words[nouns[0] : nouns[-1]]
+
+
 @lru_cache(maxsize=4096)
 def _kind_of_kinds(word: str) -> bool:
     """A noun whose most frequent WordNet sense has many kinds under it (60 or more
@@ -126,7 +139,8 @@ def ambiguous(toks: Sequence[str], grounded: bool) -> Outcome | None:
                            span=(k, k + 2 + nxt.index(noun)))
         if w in _CONTRAST and noun is not None and k > 0 and t[k - 1] in {
                 "the", "its", "that", "those"} and noun not in heads_before and not (
-                {"as", "than"} & set(t[k + 1 : k + 6])):  # "the same shelf as the plates"
+                {"as", "than"} & set(t[k + 1 : k + 6])) and not (  # "the same shelf as ..."
+                w == "same" and _several_before(t[:k])):
             return Outcome("clarify", question=f"Which {noun} do you mean by '{w} "
                                                    f"{noun}'? I don't know which one you "
                                                    "mean.")

@@ -228,3 +228,13 @@ def test_right_before_a_thing_is_a_side(text: str) -> None:
 def test_right_before_a_quality_or_a_broad_kind_is_fitness(text: str) -> None:
     found = _check(text)
     assert found is not None and found.status == "clarify", text
+
+
+# -- "the same X" for several things is one X for all --------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Put the thimbles in the same tin.",
+    "Place the ruler and the stapler in the same tray.",
+])
+def test_same_for_several_things_is_internal(text: str) -> None:
+    assert _check(text) is None, text
