@@ -95,7 +95,24 @@ def head_living_kind(words: Sequence[str]) -> str | None:
                 return living_kind(compound)
         if _made_of(ws[-2]) and living_kind(ws[-2]) is None:
             return None  # "rubber duck", "toy dinosaur", "chocolate bunny": a likeness
+        if _device_of(ws[-2], ws[-1]):
+            return None  # "dvd player", "card reader": the device that plays or reads it
     return living_kind(ws[-1])
+
+
+@lru_cache(maxsize=4096)
+def _device_of(modifier: str, head: str) -> bool:
+    """"dvd player", "card reader", "mp3 player": an agent noun in -er/-or whose only WordNet
+    senses are people, after a noun for an artifact or a medium (noun.artifact,
+    noun.communication), names the device that does it to that thing. Not after a game or a
+    sport ("tennis player", noun.act), a musical instrument ("piano player"), or a being."""
+    if not (head.endswith(("er", "or", "ers", "ors")) and modifier.isalpha()) or not (
+            kn.available()) or living_kind(head) != "person" or living_kind(modifier):
+        return False
+    wn = kn.reader()
+    senses = wn.synsets(modifier, "n")[:1]
+    return bool(senses) and senses[0].lexname() in {"noun.artifact", "noun.communication"} and (
+        "musical_instrument.n.01" not in kn.closure(senses[0].name()))
 
 
 @lru_cache(maxsize=4096)

@@ -238,3 +238,15 @@ def test_right_before_a_quality_or_a_broad_kind_is_fitness(text: str) -> None:
 ])
 def test_same_for_several_things_is_internal(text: str) -> None:
     assert _check(text) is None, text
+
+
+# -- "X player", "X reader" after a thing is a device -------------------------------------------
+
+@pytest.mark.parametrize("text", ["Put the dvd player on the shelf.", "Hand me the card reader."])
+def test_agent_noun_after_a_thing_is_a_device(text: str) -> None:
+    assert understand(text).status == "ok", text
+
+
+@pytest.mark.parametrize("text", ["Shove the tennis player.", "Pick up the piano player."])
+def test_agent_noun_after_a_game_or_instrument_is_a_person(text: str) -> None:
+    assert understand(text).status == "refused", text
