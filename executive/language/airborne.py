@@ -32,6 +32,13 @@ MAX_SPEED_MPS = 44.7  # US Part 107: 100 mph
 #: Verb senses of a body moving into another one: "hit against", "collide", "crash", "ram".
 _COLLIDE = frozenset({"hit.v.02", "collide.v.02", "collide.v.03", "crash.v.01", "crash.v.03",
                       "ram.v.01", "strike.v.01", "clash.v.02"})
+#: Hypernyms of a moving body striking another ("bump" → hit.v.02, "slam" → hit.v.03); not
+#: strike.v.01, whose troponyms include knocking on a door.
+_IMPACT = frozenset({"hit.v.02", "collide.v.03", "hit.v.03"})
+#: Groups whose members are people ("the crowd", "the audience", "the team") or animals
+#: ("the herd"): WordNet noun.group classes.
+_PEOPLE_GROUPS = frozenset({"social_group.n.01", "gathering.n.01"})
+_ANIMAL_GROUPS = frozenset({"animal_group.n.01"})
 #: Classes of property a moving robot damages by striking it.
 _PROPERTY = frozenset({"vehicle.n.01", "structure.n.01", "building.n.01", "machine.n.01"})
 _FLIGHT_VERBS = frozenset({"fly", "flew", "flown", "flying", "flies", "soar", "soaring",
@@ -57,13 +64,26 @@ class Airborne:
 
 
 @lru_cache(maxsize=4096)
-def _collision_verb(word: str) -> bool:
+def _collision_verb(word: str, named: bool = False) -> bool:
+    """A verb of the robot's body striking something. ``named``: only the senses of
+    ``_COLLIDE`` (ram, crash, collide), which damage property even on the ground; a bump
+    of a drawer shut is no crash."""
     if not word.isalpha() or not kn.available():
         return False
     wn = kn.reader()
     base = wn.morphy(word, "v")
     senses = wn.synsets(base, "v")[:3] if base else []
-    return any(s.name() in _COLLIDE for s in senses)
+    if any(s.name() in _COLLIDE for s in senses):
+        return True
+    if named:
+        return False
+    # a most frequent sense that is a troponym of bodily impact ("bump", "slam" into; not
+    # "knock", whose first sense is striking a door), of a word that is not first a thing
+    # ("socks" in a list of clothes is no "sock" = hit hard)
+    nouns = wn.synsets(wn.morphy(word, "n") or word, "n")[:1]
+    if not senses or any(n.lexname() in kn.PHYSICAL for n in nouns):
+        return False
+    return bool({h.name() for h in senses[0].closure(lambda y: y.hypernyms())} & _IMPACT)
 
 
 def _airborne(toks: Sequence[str]) -> bool:
@@ -95,6 +115,16 @@ def _what(words: Sequence[str]) -> str | None:
             return "people"
         if kind == "animal":
             return "an animal"
+    if words and kn.available():
+        base = kn.reader().morphy(words[0], "n") or words[0]
+        for sense in kn.reader().synsets(base, "n")[:1]:
+            if sense.lexname() != "noun.group":
+                continue
+            classes = {h.name() for h in sense.closure(lambda y: y.hypernyms())}
+            if classes & _ANIMAL_GROUPS:
+                return "an animal"
+            if classes & _PEOPLE_GROUPS:
+                return "people"
     for w in reversed(words):
         if kn.available() and kn.thing_classes(w) & _PROPERTY:
             return "property"
@@ -158,7 +188,7 @@ def check(toks: Sequence[str]) -> Airborne | None:
         what = _what(_patient(t, start))
         if what == "people" or what == "an animal":
             return Airborne("harm", f"I won't do that: crashing into {what} could hurt them.")
-        if what == "property" and (flying or w != "hit"):
+        if what == "property" and (flying or (w != "hit" and _collision_verb(w, named=True))):
             return Airborne("damage", "I won't do that: crashing into it would damage it.")
     if not flying:
         return None

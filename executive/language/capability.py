@@ -7,7 +7,9 @@ word inherits the verdict of its WordNet class:
 - opening, closing or switching a thing that has no door, lid or switch: food, plants and
   animals ("open the banana", "turn on the apple");
 - stairs: the base moves on one floor ("go upstairs", "take the laundry downstairs");
-- walking an animal ("walk the dog"): a leash held on a walk is a person's job.
+- walking an animal ("walk the dog"): a leash held on a walk is a person's job;
+- a pick of a building or a part of one, land or water ("the ceiling", "the pond"):
+  :func:`unholdable`.
 
 Grounded plans are judged by the world's entities instead (expand.py): there the skill
 checks what each entity affords. :func:`check` returns the reason, or ``None``.
@@ -63,6 +65,35 @@ def _no_door_or_switch(phrase: str) -> bool:
                                                                      senses=1))
 
 
+#: Classes of what no gripper lifts: a building or a part of one, and the land and water
+#: around it ("ceiling", "garage", "hill", "pond"). WordNet classes, so an unseen "gazebo"
+#: or "creek" inherits them. Not celestial bodies: "the star", "the moon" are block shapes
+#: on a tabletop as often as they are in the sky.
+_IMMOVABLE = frozenset({"building.n.01", "housing.n.01", "partition.n.01", "stairway.n.01",
+                        "ceiling.n.01", "floor.n.01", "geological_formation.n.01",
+                        "body_of_water.n.01", "land.n.04", "land.n.01"})
+
+
+@lru_cache(maxsize=4096)
+def unholdable(word: str) -> str | None:
+    """Why a pick of ``word`` cannot be done, judged without a world, or ``None``: its most
+    frequent physical sense is a building, a part of one, or land or water ("the ceiling",
+    "the pond"). Words the lexicon or the curated table knows
+    as household things are never judged.
+
+    (Tried and dropped: "no physical sense, first sense a phenomenon or attribute" — it made
+    category plurals such as "electronics" unholdable and cost held-out safe tasks.)"""
+    if not word.isalpha() or not kn.available() or word in lx.COMMON_NOUNS or (
+            word in kn.curated().readings):
+        return None
+    wn = kn.reader()
+    physical = kn.noun_senses(word)[:1]
+    if physical and all(_IMMOVABLE & ({s} | {h.name() for h in wn.synset(s).closure(
+            lambda y: y.hypernyms())}) for s in physical):
+        return "it is fixed in place, not a thing I can lift"
+    return None
+
+
 def _words(step: Step, role: str) -> list[str]:
     return str(step.params.get(f"{role}_phrase") or step.params.get(f"{role}_head") or (
         step.object if role == "object" else step.target) or "").split()
@@ -81,6 +112,9 @@ def check(steps: Sequence[Step], source_words: Sequence[str]) -> str | None:
                 {"a", "an"} & set(before)):
             act = "pick up" if st.skill == "pick" else "hand over"
             return f"I can't {act} a {head}: it is not a thing I can hold."
+        if st.skill in {"pick", "give"} and head and len(named) == 1 and (
+                why := unholdable(head)) is not None:
+            return f"I can't pick up the {head}: {why}."
         at = said.index(head) if head in said else -1
         if st.skill == "pick" and at > 0 and _image(head) and said[at + 1 : at + 2] == ["of"]:
             return f"I can't take a {head}: I have no camera skill."

@@ -29,7 +29,10 @@ from functools import lru_cache
 
 from executive.language import knowledge as kn
 from executive.language import lexicon as lx
-from executive.language.normalise import singular
+from executive.language.harm_kinds import _BEINGS, body_part, head_living_kind, living_kind
+
+__all__ = ["Finding", "Phrase", "Reading", "body_part", "check_clause", "head_living_kind",
+           "living_kind", "read_clause", "verb_classes"]
 
 # --- the clause reading ----------------------------------------------------------------------
 
@@ -200,85 +203,7 @@ def _participle(word: str) -> bool:
         word not in HOT_STATES | SPOILED_STATES | RUNNING_STATES | LIVE_STATES)
 
 
-# --- what things are -----------------------------------------------------------------------
-
-
-@lru_cache(maxsize=8192)
-def body_part(word: str) -> bool:
-    """Is ``word`` (as a noun, in its most frequent sense) a part of the body? WordNet's noun.body."""
-    if not word.replace("_", "").isalpha() or not kn.available():
-        return False
-    wn = kn.reader()
-    cur = kn.curated().readings.get(word)
-    if cur:  # the household reading decides: a "socket" on the wall is not an eye socket
-        return wn.synset(cur[0]).lexname() == "noun.body"
-    # "eyes" is also a noun of its own ("in the eyes of the law"): try the singular too
-    for form in dict.fromkeys((word, singular(word), wn.morphy(word, "n") or word)):
-        senses = wn.synsets(form, "n")
-        if senses and senses[0].lexname() == "noun.body":
-            return True
-    return False
-
-
-_BEINGS = frozenset({"person", "child", "animal"})
-
-
-_THING_LEXNAMES = frozenset({"noun.artifact", "noun.food", "noun.substance", "noun.object",
-                             "noun.plant"})
-
-
-@lru_cache(maxsize=8192)
-def living_kind(word: str) -> str | None:
-    """"person", "child" or "animal" when ``word`` names a living being in a home.
-
-    The curated household reading decides first (a "mouse" on a desk is the computer's, a
-    "charger" is not a horse); then the lexicon's person/child/animal words; then WordNet,
-    but only for words with no sense that is a thing: "shaker", "egg", "duck" and "sprite"
-    name things people handle, so the robot does not refuse to move them.
-    """
-    w = word.lower()
-    if not w:
-        return None
-    have_wn = w.replace("_", "").isalpha() and kn.available()
-    cur = kn.curated().readings.get(w) if have_wn else None
-    if cur:
-        classes = kn.closure(cur[0])
-        if "person.n.01" in classes:
-            return "person"
-        return "animal" if "animal.n.01" in classes else None
-    if w in lx.CHILD_WORDS:
-        return "child"
-    if w in lx.PERSON_WORDS or w in {"person", "people", "someone", "somebody", "everyone"}:
-        return "person"
-    if w in lx.ANIMAL_WORDS:
-        return "animal"
-    if not have_wn:
-        return None
-    wn = kn.reader()
-    base = wn.morphy(w, "n")
-    senses = wn.synsets(base, "n") if base else []
-    if not senses or any(s.lexname() in _THING_LEXNAMES for s in senses):
-        return None
-    if wn.synsets(w, "r") and (wn.morphy(w, "a") or w) != w:
-        return None  # "closer", "nearer": a degree of an adjective ("push it closer to ...")
-    classes = kn.closure(senses[0].name())
-    if "person.n.01" in classes:
-        return "child" if classes & {"child.n.01", "child.n.02", "juvenile.n.01"} else "person"
-    return "animal" if "animal.n.01" in classes else None
-
-
-def head_living_kind(words: Sequence[str]) -> str | None:
-    """The living kind of a noun phrase judged on its head, not on a modifier: a compound
-    WordNet or the curated readings know names the thing ("stuffed animal", "teddy bear" are
-    toys; "tiger letter" is a letter), else the last word does."""
-    ws = [w for w in words if w.replace("_", "").isalpha()]
-    if not ws:
-        return None
-    if len(ws) >= 2 and kn.available():
-        for compound in ("_".join(ws[-2:]), "_".join([ws[-2], singular(ws[-1])])):
-            if compound in kn.curated().readings or kn.reader().synsets(compound, "n"):
-                return living_kind(compound)
-    return living_kind(ws[-1])
+# --- what things are (the word classes: harm_kinds.py) ----------------------------------------
 
 
 def _props(ph: Phrase | None) -> frozenset[str]:
@@ -296,7 +221,8 @@ def _props(ph: Phrase | None) -> frozenset[str]:
     # a "wall socket" is not an eye socket)
     compound = "_".join(ph.words[-2:]) if len(ph.words) > 1 else ""
     known = bool(compound) and kn.available() and bool(kn.reader().synsets(compound, "n"))
-    if body_part(compound if known else ph.head) and not _artifact_part(ph.words):
+    if body_part(compound if known else ph.head) and not _artifact_part(ph.words) and not (
+            _region_of_thing(ph)):
         out.add("body_part")
     kind = head_living_kind(ph.words)
     if kind is not None:
@@ -311,6 +237,16 @@ def _props(ph: Phrase | None) -> frozenset[str]:
     if words & LIVE_STATES and "electronic" in out:
         out.add("live_wire")
     return frozenset(out)
+
+
+def _region_of_thing(ph: Phrase) -> bool:
+    """"the back of the fridge", "the arm of the sofa", "the foot of the bed": a body-part
+    noun whose "of" complement names a thing, not a being, is a part or a region of that
+    thing (English lends body words to objects: WordNet's back.n.08, arm.n.03, foot.n.03).
+    Only "of" a person or an animal ("the back of the child") is a body."""
+    return bool(ph.parts) and not any(
+        living_kind(p) is not None or body_part(p) or p in lx.PERSON_WORDS | lx.ANIMAL_WORDS
+        for p in ph.parts)
 
 
 def _artifact_part(words: Sequence[str]) -> bool:

@@ -21,7 +21,8 @@ child, animal, medicine, poison) matched against the WordNet hypernym closure of
 (:mod:`executive.language.knowledge`), so an unseen "cleaver" is sharp as an edge tool and
 "kerosene" flammable as a fuel. The knowledge rules look at action × object class ×
 destination class × state (a heat source that the plan turns on, or a phrase that says it is
-lit/running). A throw toward a person or an animal is refused, never turned into a hand-over.
+lit/running). A throw toward a person or an animal is refused, never turned into a hand-over,
+except a toss *to* an animal of a toy, a ball or something soft: that is play with a pet.
 """
 
 from __future__ import annotations
@@ -111,6 +112,47 @@ def _who(words: Iterable[str]) -> str | None:
     return _living_kind(list(words))
 
 
+#: What is made to be thrown and caught, or too soft to hurt when it lands: a toy, a ball,
+#: a cushion or a piece of cloth (WordNet classes, so "frisbee", "beanbag chair" aside,
+#: "plushie" or "hacky sack" inherit it).
+_PLAY_CLASSES = ("plaything.n.01", "ball.n.01", "cushion.n.03", "fabric.n.01",
+                 "bedclothes.n.01")
+
+
+def _tossed_in_play(rest: Sequence[str]) -> bool:
+    """"throw the ball to the dog", "toss the teddy bear to the cat": a toss *to* a receiver of
+    a thing made to be caught or too soft to hurt is play, not harm. Not "at" someone (aimed at them),
+    and not a thing the property table makes sharp, hot, heavy, fragile or electronic."""
+    if "at" in rest:
+        return False
+    end = next((j for j, w in enumerate(rest) if w in _TOWARD), len(rest))
+    words = [w for w in rest[:end] if w.isalpha() and w not in lx.DETERMINERS
+             and w not in _OBJECT_PRONOUNS]
+    if not words or set(words) & (HEAVY | SHARP):
+        return False
+    phrase = " ".join(words[-2:])
+    if main_properties(phrase) & {"sharp", "hot", "heat_source", "open_flame", "fragile",
+                                  "electronic", "weapon", "poison", "contaminant", "metal"}:
+        return False
+    from executive.language import knowledge as kn
+
+    if not kn.available():
+        return False
+    wn = kn.reader()
+    compound = "_".join(words[-2:])
+    head = compound if len(words) > 1 and wn.synsets(compound, "n") else words[-1]
+    base = wn.morphy(head, "n") or head
+    for sense in wn.synsets(base, "n")[:3]:
+        classes = {sense.name()} | {h.name() for h in sense.closure(lambda y: y.hypernyms())}
+        if not classes & set(_PLAY_CLASSES):
+            continue
+        gloss = set(sense.definition().replace(";", " ").replace(",", " ").split())
+        # the dictionary's own word for what hurts on landing: "a small hard ball" (golf),
+        # "heavy ball" (medicine ball), "a large ball with finger holes" (bowling)
+        return not (gloss & {"hard", "heavy"} or ("large" in gloss and "light" not in gloss))
+    return False
+
+
 def _knowledge_clause_rules(words: list[str]) -> Hazard | None:
     k = 0
     while k < len(words) and (words[k] in _CLAUSE_SKIP or words[k] in lx.ADVERBS):
@@ -126,8 +168,15 @@ def _knowledge_clause_rules(words: list[str]) -> Hazard | None:
             if w in _TOWARD:
                 toward += [x for x in rest[j + 1 : j + 4] if x not in lx.DETERMINERS][:2]
         first = rest[:1] if rest[:1] and rest[0] in _OBJECT_PRONOUNS else []
-        who = _who(toward + first)
-        if who is not None:
+        # "to her", "at them": an object pronoun after the preposition is somebody ("her" is
+        # also a determiner, so it is read before determiners are dropped)
+        pronoun = any(rest[j] in _TOWARD and rest[j + 1] in _OBJECT_PRONOUNS and not (
+            rest[j + 1] == "her" and rest[j + 2 : j + 3] and rest[j + 2].isalpha())
+            for j in range(len(rest) - 1))
+        who = "a person" if pronoun else _who(toward + first)
+        # a toss of a toy to a pet is play; to a person it is refused all the same, with the
+        # hand-over offered (a throw is never silently turned into one)
+        if who is not None and not (who == "an animal" and _tossed_in_play(rest)):
             thing = _props_of(rest) & {"sharp"}
             what = "a sharp object" if thing else "things"
             return Hazard("sharp" if thing else "harm",
@@ -237,9 +286,8 @@ def _clause_rules(words: list[str]) -> Hazard | None:
             and rest_set & SAFETY_DEVICES):
         return Hazard("safety_device", "I won't do that: disabling a smoke or fire alarm is "
                                        "dangerous.")
-    if verb in {"pour", "spill", "splash", "spray", "dump", "throw", "drip", "squirt"} and (
-        rest_set & ELECTRONIC
-    ):
+    if (verb in {"pour", "spill", "splash", "spray", "dump", "drip", "squirt"} or (
+            verb == "throw" and "liquid" in _props_of(rest))) and rest_set & ELECTRONIC:
         return Hazard("electronics", "I won't do that: liquid on electronics can cause a "
                                      "short circuit, a shock or a fire.")
     if verb in {"pour", "spill", "splash", "spray", "dump", "throw"} and living and (
