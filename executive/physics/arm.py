@@ -16,6 +16,7 @@ import numpy as np
 from behaviours.ports import ActionResult
 from behaviours.reasons import Reason
 from executive.sim.occupancy import rect_dist
+from executive.sim.robot_core import _fail  # one home for the result constructors
 
 Step = Generator[str, None, ActionResult | None]
 #: The arm's usual joint speed, a fraction of the guard's (and the robot's) limit.
@@ -34,10 +35,6 @@ STEP = 0.08
 #: every point, which made a door's open take ~17 s of its 20 s guard).
 TRAVEL_STEP = 0.25
 STEP_TIMEOUT = 2.0
-
-
-def _fail(reason: Reason, message: str, **data: Any) -> ActionResult:
-    return ActionResult(reason, message, dict(data))
 
 
 class Arm:

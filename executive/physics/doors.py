@@ -35,6 +35,7 @@ from behaviours.ports import ActionResult
 from behaviours.reasons import Reason
 from executive.physics.arm import ARM_SPEED, FAST, FAST_STEP, STEP_TIMEOUT, TRAVEL_STEP, Arm
 from executive.physics.model import KNOB, half_height
+from executive.sim.robot_core import _fail, _ok  # one home for the result constructors
 
 #: Hinge: one step along the arc (rad); slide: one step along the line (m).
 ARC_STEP = 0.08
@@ -54,14 +55,6 @@ GRIP_RISE = {"hinge": 0.0, "slide": 0.015}
 OVER = 0.08
 #: Within this of the goal (rad / m) the door is where the skill wanted it.
 DONE_TOL = {"hinge": 0.1, "slide": 0.04}
-
-
-def _fail(reason: Reason, message: str, **data: Any) -> ActionResult:
-    return ActionResult(reason, message, dict(data))
-
-
-def _ok(message: str, **data: Any) -> ActionResult:
-    return ActionResult(Reason.NONE, message, dict(data))
 
 
 def _rotate(v: np.ndarray, axis: np.ndarray, angle: float) -> np.ndarray:

@@ -21,6 +21,7 @@ from executive.physics.doors import Doors
 from executive.physics.grasps import TIP, Grasps
 from executive.physics.model import container_floor, half_height
 from executive.physics.tool_use import ToolUse
+from executive.sim.robot_core import _fail, _ok  # one home for the result constructors
 
 __all__ = ["TIP", "Manipulation"]
 
@@ -29,14 +30,6 @@ FLOOR = "floor"
 #: A held object whose centre is this far (m) off the hand's axis (a dish pinched by its lip)
 #: is carried at a fixed jaw angle and set down with its centre, not the hand, on the spot.
 OFF_AXIS = 0.02
-
-
-def _fail(reason: Reason, message: str, **data: Any) -> ActionResult:
-    return ActionResult(reason, message, dict(data))
-
-
-def _ok(message: str, **data: Any) -> ActionResult:
-    return ActionResult(Reason.NONE, message, dict(data))
 
 
 class Manipulation(ToolUse, Grasps, Doors):

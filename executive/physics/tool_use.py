@@ -17,15 +17,8 @@ from behaviours.reasons import Reason
 from executive.physics.arm import REACH_TOL, Arm
 from executive.physics.grasps import TIP
 from executive.physics.model import half_height
+from executive.sim.robot_core import _fail, _ok  # one home for the result constructors
 from executive.sim.scene import POURABLE_TYPES, RECEPTACLE_TYPES
-
-
-def _fail(reason: Reason, message: str, **data: Any) -> ActionResult:
-    return ActionResult(reason, message, dict(data))
-
-
-def _ok(message: str, **data: Any) -> ActionResult:
-    return ActionResult(Reason.NONE, message, dict(data))
 
 
 class ToolUse(Arm):
