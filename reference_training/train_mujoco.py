@@ -108,7 +108,7 @@ def main_mujoco(args: argparse.Namespace) -> int:
                 new_l, tls_l = mp.leaf_dagger_data(eng, n_leaf, args.seed + 7001 * (r + 1), frac)
                 new = concat(new, new_l)
                 tls = {t: [a + b for a, b in zip(tls.get(t, [0, 0, 0]), tls_l.get(t, [0, 0, 0]))]
-                       for t in {*tls, *tls_l}}
+                       for t in sorted({*tls, *tls_l})}
             data = concat(data, new)
             rates = {t: round(v[0] / max(v[1], 1), 3) for t, v in tls.items()}
             rate = round(sum(v[0] for v in tls.values()) / max(sum(v[1] for v in tls.values()), 1), 3)
